@@ -1,0 +1,20 @@
+// Builds the optional OpenBLAS addon in native/ during `npm ci`. Never fails the install: without a
+// compiler or OpenBLAS, PersonaX runs on its portable TypeScript fallback and announces it once.
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const nativeDir = join(root, "native");
+if (!existsSync(join(nativeDir, "binding.gyp"))) process.exit(0);
+const nodeGyp = join(root, "node_modules", "node-gyp", "bin", "node-gyp.js");
+if (!existsSync(nodeGyp)) {
+  console.error("personax: node-gyp not installed; skipping the native addon (portable fallback in use).");
+  process.exit(0);
+}
+const result = spawnSync(process.execPath, [nodeGyp, "rebuild"], { cwd: nativeDir, stdio: ["ignore", "ignore", "pipe"] });
+if (result.status !== 0) {
+  console.error("personax: native addon did not build; the portable fallback will be used.");
+  console.error(String(result.stderr ?? "").split("\n").slice(-15).join("\n"));
+}

@@ -1,0 +1,7 @@
+import type { DemoSection } from "./types.ts";
+import { overviewSection } from "./overview.ts";
+
+/** The demo's sections, in order. A capability joins the demo by adding its section here. */
+export const demoSections: DemoSection[] = [
+  overviewSection,
+];

@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { recordingIo } from "../../src/cli/io.ts";
+
+test("personax --help lists the commands and exits 0", async () => {
+  const io = recordingIo();
+  assert.equal(await runCli(["--help"], io), 0);
+  assert.match(io.stdout.join("\n"), /demo/);
+});
+
+test("personax with a bad option value exits 2 and names the option", async () => {
+  const io = recordingIo();
+  assert.equal(await runCli(["demo", "--seed", "abc"], io), 2);
+  assert.match(io.stderr.join("\n"), /--seed/);
+});
+
+test("personax with an unknown command exits 2", async () => {
+  const io = recordingIo();
+  assert.equal(await runCli(["no-such-command"], io), 2);
+});
+
+test("personax demo --only overview writes a self-contained report and prints its path", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-demo-"));
+  const io = recordingIo();
+  assert.equal(await runCli(["demo", "--quick", "--only", "overview", "--dir", dir], io), 0);
+  assert.match(io.stdout.join("\n"), /report\.html/);
+  const html = await readFile(join(dir, "report.html"), "utf8");
+  assert.match(html, /<h2>Overview<\/h2>/);
+  assert.doesNotMatch(html, /<script src=|<link rel="stylesheet"/);
+});
