@@ -1,0 +1,278 @@
+/*
+ * PersonaX numeric addon: thin N-API wrappers over OpenBLAS (CBLAS) and LAPACKE, plus the element-wise
+ * kernels of elementwise.c. Every function works on caller-owned typed arrays (no copies, no allocation
+ * visible to JavaScript) and checks that each array is long enough for the dimensions it is given, so a
+ * wrong call throws a RangeError instead of reading out of bounds. The TypeScript side
+ * (src/linalg/native.ts) adapts these to the `Kernels` interface shared with the portable fallback.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <cblas.h>
+#include <lapacke.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "elementwise.h"
+
+#define MAX_ARGS 16
+#define CHECK(call)                                                              \
+  do {                                                                           \
+    if ((call) != napi_ok) {                                                     \
+      napi_throw_error(env, NULL, "personax native: N-API call failed: " #call); \
+      return NULL;                                                               \
+    }                                                                            \
+  } while (0)
+
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  int failed;
+} Args;
+
+static void fail(Args *a, const char *message) {
+  if (!a->failed) napi_throw_range_error(a->env, NULL, message);
+  a->failed = 1;
+}
+
+static double num(Args *a, size_t i) {
+  double value = 0;
+  if (a->failed) return 0;
+  if (i >= a->argc || napi_get_value_double(a->env, a->argv[i], &value) != napi_ok) fail(a, "personax native: expected a number argument");
+  return value;
+}
+
+static int64_t dim(Args *a, size_t i) {
+  double v = num(a, i);
+  if (!a->failed && (v < 0 || v != (double)(int64_t)v)) fail(a, "personax native: dimensions must be non-negative integers");
+  return (int64_t)v;
+}
+
+static int flag(Args *a, size_t i) {
+  bool value = false;
+  if (a->failed) return 0;
+  if (i >= a->argc || napi_get_value_bool(a->env, a->argv[i], &value) != napi_ok) fail(a, "personax native: expected a boolean argument");
+  return value ? 1 : 0;
+}
+
+/* Returns the data pointer of a typed array of the given type holding at least `need` elements. */
+static void *typed(Args *a, size_t i, napi_typedarray_type want, int64_t need) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  bool is_typed = false;
+  if (a->failed) return NULL;
+  if (i >= a->argc || napi_is_typedarray(a->env, a->argv[i], &is_typed) != napi_ok || !is_typed) {
+    fail(a, "personax native: expected a typed array argument");
+    return NULL;
+  }
+  napi_get_typedarray_info(a->env, a->argv[i], &type, &length, &data, NULL, NULL);
+  if (type != want) {
+    fail(a, want == napi_float32_array ? "personax native: expected a Float32Array" : "personax native: expected a Float64Array");
+    return NULL;
+  }
+  if ((int64_t)length < need) {
+    fail(a, "personax native: typed array shorter than its dimensions require");
+    return NULL;
+  }
+  return data;
+}
+
+static int read_args(napi_env env, napi_callback_info info, Args *a) {
+  a->env = env;
+  a->argc = MAX_ARGS;
+  a->failed = 0;
+  if (napi_get_cb_info(env, info, &a->argc, a->argv, NULL, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "personax native: cannot read arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value make_int(napi_env env, int64_t v) {
+  napi_value out;
+  napi_create_int64(env, v, &out);
+  return out;
+}
+
+/* Storage needed by a row-major operand of logical size rows×cols (after op) with leading dimension ld. */
+static int64_t need(int trans, int64_t rows, int64_t cols, int64_t ld) {
+  int64_t stored_rows = trans ? cols : rows;
+  return stored_rows == 0 ? 0 : (stored_rows - 1) * ld + (trans ? rows : cols);
+}
+
+/* gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc): C = alpha·op(A)·op(B) + beta·C. */
+#define GEMM_WRAPPER(NAME, TYPE, ARRAY, CALL)                                                            \
+  static napi_value NAME(napi_env env, napi_callback_info info) {                                        \
+    Args a;                                                                                              \
+    if (!read_args(env, info, &a)) return NULL;                                                          \
+    int ta = flag(&a, 0), tb = flag(&a, 1);                                                              \
+    int64_t m = dim(&a, 2), n = dim(&a, 3), k = dim(&a, 4);                                              \
+    double alpha = num(&a, 5);                                                                           \
+    int64_t lda = dim(&a, 7), ldb = dim(&a, 9), ldc = dim(&a, 12);                                       \
+    double beta = num(&a, 10);                                                                           \
+    TYPE *A = (TYPE *)typed(&a, 6, ARRAY, need(ta, m, k, lda));                                          \
+    TYPE *B = (TYPE *)typed(&a, 8, ARRAY, need(tb, k, n, ldb));                                          \
+    TYPE *C = (TYPE *)typed(&a, 11, ARRAY, need(0, m, n, ldc));                                          \
+    if (a.failed) return NULL;                                                                           \
+    if (lda < (ta ? m : k) || ldb < (tb ? k : n) || ldc < n) {                                           \
+      napi_throw_range_error(env, NULL, "personax native: leading dimension smaller than the row length"); \
+      return NULL;                                                                                       \
+    }                                                                                                    \
+    if (m == 0 || n == 0) return NULL;                                                                   \
+    CALL(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,  \
+         (int)k, (TYPE)alpha, A, (int)(lda ? lda : 1), B, (int)(ldb ? ldb : 1), (TYPE)beta, C, (int)ldc);  \
+    return NULL;                                                                                         \
+  }
+
+GEMM_WRAPPER(Sgemm, float, napi_float32_array, cblas_sgemm)
+GEMM_WRAPPER(Dgemm, double, napi_float64_array, cblas_dgemm)
+
+/* dsyevd(n, A, w) → info: eigenvalues ascending into w, eigenvectors as the columns of A (row-major). */
+static napi_value Dsyevd(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 0);
+  double *A = (double *)typed(&a, 1, napi_float64_array, n * n);
+  double *w = (double *)typed(&a, 2, napi_float64_array, n);
+  if (a.failed) return NULL;
+  if (n == 0) return make_int(env, 0);
+  return make_int(env, LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', (lapack_int)n, A, (lapack_int)n, w));
+}
+
+/* dpotrf(n, A) → info: lower Cholesky factor in the lower triangle of A (upper triangle untouched). */
+static napi_value Dpotrf(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 0);
+  double *A = (double *)typed(&a, 1, napi_float64_array, n * n);
+  if (a.failed) return NULL;
+  if (n == 0) return make_int(env, 0);
+  return make_int(env, LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, A, (lapack_int)n));
+}
+
+/* dpotrs(n, nrhs, L, B) → info: B ← A⁻¹B with A = LLᵀ (B is n×nrhs row-major). */
+static napi_value Dpotrs(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 0), nrhs = dim(&a, 1);
+  double *L = (double *)typed(&a, 2, napi_float64_array, n * n);
+  double *B = (double *)typed(&a, 3, napi_float64_array, n * nrhs);
+  if (a.failed) return NULL;
+  if (n == 0 || nrhs == 0) return make_int(env, 0);
+  return make_int(env, LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, (lapack_int)nrhs, L, (lapack_int)n, B,
+                                      (lapack_int)nrhs));
+}
+
+/* dgesv(n, nrhs, A, B) → info: B ← A⁻¹B by LU with partial pivoting (A is overwritten). */
+static napi_value Dgesv(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 0), nrhs = dim(&a, 1);
+  double *A = (double *)typed(&a, 2, napi_float64_array, n * n);
+  double *B = (double *)typed(&a, 3, napi_float64_array, n * nrhs);
+  if (a.failed) return NULL;
+  if (n == 0 || nrhs == 0) return make_int(env, 0);
+  lapack_int *pivots = (lapack_int *)malloc(sizeof(lapack_int) * (size_t)n);
+  if (!pivots) {
+    napi_throw_error(env, NULL, "personax native: out of memory");
+    return NULL;
+  }
+  lapack_int result = LAPACKE_dgesv(LAPACK_ROW_MAJOR, (lapack_int)n, (lapack_int)nrhs, A, (lapack_int)n, pivots, B,
+                                    (lapack_int)nrhs);
+  free(pivots);
+  return make_int(env, result);
+}
+
+/* biasActivation(y, rows, cols, bias | null, act, alpha) */
+static napi_value BiasActivation(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t rows = dim(&a, 1), cols = dim(&a, 2);
+  float *y = (float *)typed(&a, 0, napi_float32_array, rows * cols);
+  napi_valuetype bias_type = napi_null;
+  if (a.argc > 3) napi_typeof(env, a.argv[3], &bias_type);
+  float *bias = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 3, napi_float32_array, cols);
+  int act = (int)num(&a, 4);
+  double alpha = num(&a, 5);
+  if (a.failed) return NULL;
+  px_bias_activation(y, (size_t)rows, (size_t)cols, bias, act, (float)alpha);
+  return NULL;
+}
+
+/* activationGrad(dy, y, out, n, act, alpha, accumulate) */
+static napi_value ActivationGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 3);
+  float *dy = (float *)typed(&a, 0, napi_float32_array, n);
+  float *y = (float *)typed(&a, 1, napi_float32_array, n);
+  float *out = (float *)typed(&a, 2, napi_float32_array, n);
+  int act = (int)num(&a, 4);
+  double alpha = num(&a, 5);
+  int accumulate = flag(&a, 6);
+  if (a.failed) return NULL;
+  px_activation_grad(dy, y, out, (size_t)n, act, (float)alpha, accumulate);
+  return NULL;
+}
+
+/* columnSums(x, rows, cols, out): out[j] += Σ_i x[i, j] */
+static napi_value ColumnSums(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t rows = dim(&a, 1), cols = dim(&a, 2);
+  float *x = (float *)typed(&a, 0, napi_float32_array, rows * cols);
+  float *out = (float *)typed(&a, 3, napi_float32_array, cols);
+  if (a.failed) return NULL;
+  px_column_sums(x, (size_t)rows, (size_t)cols, out);
+  return NULL;
+}
+
+/* adam(param, grad, m, v, lr, beta1, beta2, eps, bias1, bias2, weightDecay) */
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  size_t length = 0;
+  napi_typedarray_type type;
+  bool is_typed = false;
+  if (a.argc < 11 || napi_is_typedarray(env, a.argv[0], &is_typed) != napi_ok || !is_typed) {
+    napi_throw_range_error(env, NULL, "personax native: adam needs 11 arguments");
+    return NULL;
+  }
+  napi_get_typedarray_info(env, a.argv[0], &type, &length, NULL, NULL, NULL);
+  int64_t n = (int64_t)length;
+  float *param = (float *)typed(&a, 0, napi_float32_array, n);
+  float *grad = (float *)typed(&a, 1, napi_float32_array, n);
+  float *m = (float *)typed(&a, 2, napi_float32_array, n);
+  float *v = (float *)typed(&a, 3, napi_float32_array, n);
+  double lr = num(&a, 4), b1 = num(&a, 5), b2 = num(&a, 6), eps = num(&a, 7), bias1 = num(&a, 8), bias2 = num(&a, 9),
+         wd = num(&a, 10);
+  if (a.failed) return NULL;
+  px_adam(param, grad, m, v, (size_t)n, (float)lr, (float)b1, (float)b2, (float)eps, (float)bias1, (float)bias2, (float)wd);
+  return NULL;
+}
+
+static napi_value Threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, openblas_get_num_threads());
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sgemm", NULL, Sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dgemm", NULL, Dgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dsyevd", NULL, Dsyevd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dpotrf", NULL, Dpotrf, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dpotrs", NULL, Dpotrs, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dgesv", NULL, Dgesv, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"biasActivation", NULL, BiasActivation, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"activationGrad", NULL, ActivationGrad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"columnSums", NULL, ColumnSums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
