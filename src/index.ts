@@ -3,3 +3,6 @@ export * from "./errors.ts";
 export { Rng } from "./util/rng.ts";
 export { runDemo, type DemoOptions, type DemoResult } from "./demo/run-demo.ts";
 export { renderReport, type Report, type ReportSection } from "./report/html.ts";
+export { openStore, Store, type EmbeddingMatrix } from "./dataset/store.ts";
+export { readTable, type Table } from "./dataset/read-table.ts";
+export { aggregateFinalScore } from "./dataset/aggregate.ts";

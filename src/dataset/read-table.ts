@@ -1,0 +1,134 @@
+/**
+ * readTable: loads an analysis table (one row per person, named columns) from a PersonaX store, a CSV
+ * file or a Parquet file. Level I and PC use it, so a released CSV, a synthetic table and a store give the
+ * same column names (the released layout, see layout.ts).
+ */
+import { existsSync, statSync } from "node:fs";
+import { extname } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { DataError, UsageError } from "../errors.ts";
+import { openStore, firstLine, Store } from "./store.ts";
+import { planWide } from "./wide.ts";
+import { lit } from "./layout.ts";
+import type { Flavour } from "./schema.ts";
+
+export interface Table {
+  /** Column names in file (or layout) order. */
+  names: string[];
+  /** Numeric columns as Float64Array (missing = NaN); any other column as strings (missing = ""). */
+  columns: Record<string, Float64Array | string[]>;
+  nRows: number;
+}
+
+export interface ReadTableOptions {
+  /** Only these columns, in this order. An unknown name is an error that lists the available ones. */
+  columns?: string[];
+  /** For a store holding both datasets: which one (default: the only one present). */
+  flavour?: Flavour;
+}
+
+/** A plain decimal number as pandas/JavaScript would read it (no hex, no "Infinity", no blanks). */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Reads a table from a store (`Store` or a `.duckdb` path), a `.csv` (empty field = NaN; numbers parsed
+ * with JavaScript's correctly rounded `Number()`, as the fixtures assume) or a `.parquet` file.
+ */
+export async function readTable(source: Store | string, options: ReadTableOptions = {}): Promise<Table> {
+  if (source instanceof Store) return readStoreTable(source, options);
+  const ext = extname(source).toLowerCase();
+  if (!existsSync(source)) throw new DataError(source, 0, undefined, "no such file", "check the path");
+  if (ext === ".duckdb" || ext === ".db") {
+    const store = await openStore(source, { readOnly: true });
+    try { return await readStoreTable(store, options, source); } finally { store.close(); }
+  }
+  if (ext !== ".csv" && ext !== ".parquet" && ext !== ".tsv") {
+    throw new UsageError(`cannot read ${source}: unknown extension "${ext}"`, "pass a .csv, .parquet or .duckdb file");
+  }
+  if (statSync(source).size === 0) throw new DataError(source, 1, undefined, "the file is empty", "write a header row and at least one data row");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const from = ext === ".parquet"
+      ? `read_parquet(${lit(source)})`
+      : `read_csv(${lit(source)}, header = true, all_varchar = true, ${ext === ".tsv" ? "delim = '\\t', " : ""}sample_size = -1)`;
+    let reader;
+    try {
+      reader = await connection.runAndReadAll(`SELECT * FROM ${from}`);
+    } catch (error) {
+      throw new DataError(source, 0, undefined, `cannot read: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+        ext === ".parquet" ? "re-export the Parquet file; it may be truncated" : "save the file as UTF-8 CSV with a header row");
+    }
+    const names = reader.columnNames();
+    const raw = reader.getColumnsJS();
+    const types = reader.columnTypes().map(String);
+    const table: Table = { names: [], columns: {}, nRows: reader.currentRowCount };
+    const wanted = selectNames(names, options.columns, source);
+    for (const name of wanted) {
+      const i = names.indexOf(name);
+      table.names.push(name);
+      table.columns[name] = ext === ".parquet" ? fromTyped(raw[i]!, types[i]!) : fromText(raw[i]! as Array<string | null>);
+    }
+    return table;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function readStoreTable(store: Store, options: ReadTableOptions, label = store.path): Promise<Table> {
+  const flavours = await store.flavours();
+  const flavour = options.flavour ?? (flavours.length === 1 ? flavours[0] : undefined);
+  if (!flavour) {
+    throw new UsageError(flavours.length ? `${label} holds both datasets (${flavours.join(", ")})` : `${label} holds no persons`,
+      flavours.length ? "choose one with the flavour option (--flavour celeb|athle)" : "import a table first: personax import --store … --file …");
+  }
+  const plan = await planWide(store, flavour);
+  const reader = await store.connection.runAndReadAll(plan.sql);
+  const names = reader.columnNames();
+  const raw = reader.getColumnsJS();
+  const types = reader.columnTypes().map(String);
+  const table: Table = { names: [], columns: {}, nRows: reader.currentRowCount };
+  for (const name of selectNames(names, options.columns, label)) {
+    const i = names.indexOf(name);
+    table.names.push(name);
+    table.columns[name] = fromTyped(raw[i]!, types[i]!);
+  }
+  return table;
+}
+
+function selectNames(available: string[], wanted: string[] | undefined, source: string): string[] {
+  if (!wanted) return available;
+  for (const name of wanted) {
+    if (!available.includes(name)) {
+      throw new DataError(source, 1, name, "no such column", `use one of: ${available.join(", ")}`);
+    }
+  }
+  return wanted;
+}
+
+function fromText(values: Array<string | null>): Float64Array | string[] {
+  let numeric = true;
+  for (const v of values) {
+    if (v !== null && v !== "" && !NUMBER.test(v.trim())) { numeric = false; break; }
+  }
+  if (!numeric) return values.map((v) => v ?? "");
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v === null || v === "" ? NaN : Number(v);
+  }
+  return out;
+}
+
+const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+function fromTyped(values: unknown[], type: string): Float64Array | string[] {
+  if (NUMERIC_TYPES.test(type)) {
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[i] === null ? NaN : Number(values[i]);
+    return out;
+  }
+  return values.map((v) => (v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)));
+}
+
