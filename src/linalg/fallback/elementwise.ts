@@ -1,0 +1,50 @@
+/** TypeScript twins of native/src/elementwise.c (same formulas, float32 storage, float64 arithmetic). */
+import type { ActivationCode } from "../kernels.ts";
+
+export function biasActivation(y: Float32Array, rows: number, cols: number, bias: Float32Array | null, act: ActivationCode, alpha: number): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    if (bias) for (let j = 0; j < cols; j++) y[o + j]! += bias[j]!;
+    switch (act) {
+      case 1: for (let j = o; j < o + cols; j++) if (!(y[j]! > 0)) y[j] = 0; break;
+      case 2: for (let j = o; j < o + cols; j++) if (!(y[j]! > 0)) y[j] = alpha * y[j]!; break;
+      case 3: for (let j = o; j < o + cols; j++) if (!(y[j]! > 0)) y[j] = alpha * Math.expm1(y[j]!); break;
+      case 4: for (let j = o; j < o + cols; j++) y[j] = 1 / (1 + Math.exp(-y[j]!)); break;
+      default: break;
+    }
+  }
+}
+
+export function activationGrad(dy: Float32Array, y: Float32Array, out: Float32Array, n: number, act: ActivationCode, alpha: number, accumulate: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const yi = y[i]!;
+    let d: number;
+    switch (act) {
+      case 1: d = yi > 0 ? dy[i]! : 0; break;
+      case 2: d = yi > 0 ? dy[i]! : alpha * dy[i]!; break;
+      case 3: d = yi > 0 ? dy[i]! : dy[i]! * (yi + alpha); break;
+      case 4: d = dy[i]! * yi * (1 - yi); break;
+      default: d = dy[i]!; break;
+    }
+    out[i] = accumulate ? out[i]! + d : d;
+  }
+}
+
+export function columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) out[j]! += x[o + j]!;
+  }
+}
+
+export function adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number,
+  beta2: number, eps: number, bias1: number, bias2: number, weightDecay: number): void {
+  const step = lr / bias1;
+  const invSqrtBias2 = 1 / Math.sqrt(bias2);
+  for (let i = 0; i < param.length; i++) {
+    const g = grad[i]! + weightDecay * param[i]!;
+    m[i] = beta1 * m[i]! + (1 - beta1) * g;
+    v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
+    param[i]! -= (step * m[i]!) / (Math.sqrt(v[i]!) * invSqrtBias2 + eps);
+  }
+}

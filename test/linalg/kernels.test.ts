@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ACTIVATION_CODES, fallbackLinalg, nativeLinalg } from "../../src/linalg/index.ts";
+import { Rng } from "../../src/util/rng.ts";
+import { skipNative } from "./backends.ts";
+
+// The native kernels compute in float32 (expm1f, sqrtf), the fallback in float64 before storing: they
+// agree to a few float32 ulps.
+const F32_TOL = 1e-6;
+
+function randomF32(n: number, rng: Rng): Float32Array {
+  return Float32Array.from(rng.normals(n));
+}
+function close(a: Float32Array, b: Float32Array, what: string): void {
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= F32_TOL * (1 + Math.abs(b[i]!)), `${what}: index ${i}: ${a[i]} vs ${b[i]}`);
+}
+
+test("the fallback element-wise kernels follow their formulas (bias + ELU, ELU gradient from the output)", () => {
+  const k = fallbackLinalg.kernels;
+  const y = Float32Array.from([-1, 0.5, 2, -3]);
+  k.biasActivation(y, 2, 2, Float32Array.from([0.5, -1]), ACTIVATION_CODES.elu, 1);
+  close(y, Float32Array.from([Math.expm1(-0.5), Math.expm1(-0.5), 2.5, -1 - 0 + Math.expm1(-4) + 1]), "elu forward");
+  const out = new Float32Array(4);
+  k.activationGrad(Float32Array.from([1, 1, 1, 1]), y, out, 4, ACTIVATION_CODES.elu, 1, false);
+  close(out, Float32Array.from([Math.exp(-0.5), Math.exp(-0.5), 1, Math.exp(-4)]), "elu gradient");
+});
+
+test("native element-wise kernels match the fallback for every activation, column sums and Adam", { skip: skipNative(nativeLinalg) }, () => {
+  const rng = new Rng(11);
+  const nat = nativeLinalg!.kernels, fb = fallbackLinalg.kernels;
+  const rows = 13, cols = 9;
+  const bias = randomF32(cols, rng);
+  for (const [name, code] of Object.entries(ACTIVATION_CODES)) {
+    const x = randomF32(rows * cols, rng);
+    const y1 = x.slice(), y2 = x.slice();
+    nat.biasActivation(y1, rows, cols, bias, code, 0.2);
+    fb.biasActivation(y2, rows, cols, bias, code, 0.2);
+    close(y1, y2, `${name} forward`);
+    const dy = randomF32(rows * cols, rng);
+    const g1 = randomF32(rows * cols, rng), g2 = g1.slice();
+    nat.activationGrad(dy, y2, g1, rows * cols, code, 0.2, true);
+    fb.activationGrad(dy, y2, g2, rows * cols, code, 0.2, true);
+    close(g1, g2, `${name} gradient`);
+  }
+  const x = randomF32(rows * cols, rng);
+  const s1 = new Float32Array(cols).fill(1), s2 = s1.slice();
+  nat.columnSums(x, rows, cols, s1);
+  fb.columnSums(x, rows, cols, s2);
+  close(s1, s2, "column sums");
+  const p = randomF32(50, rng), g = randomF32(50, rng), m = randomF32(50, rng), v = Float32Array.from(rng.uniforms(50));
+  const p2 = p.slice(), m2 = m.slice(), v2 = v.slice();
+  nat.adam(p, g, m, v, 1e-2, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.01);
+  fb.adam(p2, g, m2, v2, 1e-2, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.01);
+  close(p, p2, "adam params");
+  close(m, m2, "adam m");
+  close(v, v2, "adam v");
+});
+
+test("native kernels reject typed arrays shorter than their dimensions instead of reading out of bounds", { skip: skipNative(nativeLinalg) }, () => {
+  const nat = nativeLinalg!.kernels;
+  assert.throws(() => nat.sgemm(false, false, 4, 4, 4, 1, new Float32Array(15), 4, new Float32Array(16), 4, 0, new Float32Array(16), 4), RangeError);
+  assert.throws(() => nat.dgemm(false, false, 2, 2, 2, 1, new Float32Array(4) as unknown as Float64Array, 2, new Float64Array(4), 2, 0, new Float64Array(4), 2), RangeError);
+  assert.throws(() => nat.dpotrf(3, new Float64Array(8)), RangeError);
+});
