@@ -6,3 +6,4 @@ export { renderReport, type Report, type ReportSection } from "./report/html.ts"
 export { openStore, Store, type EmbeddingMatrix } from "./dataset/store.ts";
 export { readTable, type Table } from "./dataset/read-table.ts";
 export { aggregateFinalScore } from "./dataset/aggregate.ts";
+export { gemm, sgemm, symmetricEigen, cholesky, choleskySolve, solve, inverseSpd, linalgBackend, type Matrix } from "./linalg/index.ts";
