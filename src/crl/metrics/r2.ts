@@ -8,10 +8,9 @@
  * Kernel ridge is O(n³): callers with many rows pass `maxRows`, and a seeded subsample of that many rows
  * is used (the result says so in `rowsUsed`).
  */
-import { ComputeError, UsageError } from "../../errors.ts";
-import type { Matrix } from "../../linalg/matrix.ts";
+import { UsageError } from "../../errors.ts";
+import { cholesky, choleskySolve, gemm, type Matrix } from "../../linalg/index.ts";
 import type { Rng } from "../../util/rng.ts";
-import { choleskySolveSpd } from "./cholesky.ts";
 
 export interface R2Options {
   alpha?: number;
@@ -52,18 +51,11 @@ export function kernelRidgePredict(xTrain: Matrix, yTrain: Matrix, xTest: Matrix
   const n = xTrain.rows;
   const K = rbfKernel(xTrain, xTrain, gamma);
   for (let i = 0; i < n; i++) K[i * n + i] = K[i * n + i]! + alpha;
-  const dual = choleskySolveSpd(K, n, Float64Array.from(yTrain.data), yTrain.cols);
-  if (!dual) throw new ComputeError("kernel ridge: K + αI is not positive definite", "check the learned latents for NaN or infinite values");
+  // sklearn _solve_cholesky_kernel: (K + αI) is SPD, so a Cholesky solve (ComputeError if it is not,
+  // e.g. NaN latents).
+  const dual = choleskySolve(cholesky({ rows: n, cols: n, data: K }), yTrain);
   const Kt = rbfKernel(xTest, xTrain, gamma);
-  const out = new Float64Array(xTest.rows * yTrain.cols);
-  const d = yTrain.cols;
-  for (let i = 0; i < xTest.rows; i++) {
-    for (let k = 0; k < n; k++) {
-      const w = Kt[i * n + k]!;
-      for (let j = 0; j < d; j++) out[i * d + j] = out[i * d + j]! + w * dual[k * d + j]!;
-    }
-  }
-  return { rows: xTest.rows, cols: d, data: out };
+  return gemm({ rows: xTest.rows, cols: n, data: Kt }, dual);
 }
 
 function rbfKernel(a: Matrix, b: Matrix, gamma: number): Float64Array {

@@ -1,0 +1,82 @@
+/**
+ * Options of the PersonaX CRL model (DESIGN §1.3) and of its trainer, as zod schemas: the schema is the
+ * type, every default is stated once here, and `crl.json` configs are parsed with the same schemas.
+ */
+import { z } from "zod";
+
+export const Activation = z.enum(["leaky_relu", "elu", "relu", "tanh"]);
+export type Activation = z.infer<typeof Activation>;
+
+export const CrlModalityConfig = z.object({
+  name: z.string().min(1),
+  /** Dimension of each measurement's input vector (e.g. 1024 for an image embedding). */
+  inputDim: z.number().int().min(1),
+  /** Modality latents z_m (d_z). */
+  latentDim: z.number().int().min(1),
+  /** Number of measurements K_m, each with its own encoder/decoder. */
+  measurements: z.number().int().min(1).default(1),
+});
+export type CrlModalityConfig = z.input<typeof CrlModalityConfig>;
+
+/**
+ * `faithful` mirrors the public PersonaX code, defects included: the parent mask is a hard threshold of A
+ * (no gradient reaches A except through the L1 term) and the RealNVP never permutes halves. `default`
+ * fixes both: parents enter through a differentiable gate (an A-weighted sum of parent latents) and the
+ * flow reverses the coordinate order between coupling layers.
+ */
+export const CrlMode = z.enum(["default", "faithful"]);
+export type CrlMode = z.infer<typeof CrlMode>;
+
+export const CrlModelConfig = z.object({
+  modalities: z.array(CrlModalityConfig).min(1),
+  /** Size of the shared latent s (0 = no shared autoencoder). Paper: 3 for celebrities, 2 for athletes. */
+  sharedDim: z.number().int().min(0).default(0),
+  /** Noise dims η per measurement (the encoder outputs [z, η]). */
+  noiseDim: z.number().int().min(1).default(1),
+  /** Encoder hidden widths; the decoder uses them reversed. Synthetic: [128, 64]; real data: [512, 256, 128]. */
+  hidden: z.array(z.number().int().min(1)).default([128, 64]),
+  /** Hidden widths of the shared autoencoder (default: `hidden`). */
+  sharedHidden: z.array(z.number().int().min(1)).optional(),
+  activation: Activation.default("leaky_relu"),
+  /** Hidden width of each latent's parent MLP [z_i, parents] → mid_i. */
+  parentHidden: z.number().int().min(1).default(4),
+  flowLayers: z.number().int().min(1).default(5),
+  flowHidden: z.number().int().min(1).default(16),
+  /** |A_ij| at or below this is "no edge". */
+  edgeThreshold: z.number().min(0).default(0.01),
+  mode: CrlMode.default("default"),
+  reconCoef: z.number().min(0).default(1),
+  klCoef: z.number().min(0).default(0.01),
+  sparsityCoef: z.number().min(0).default(0.001),
+  consistencyCoef: z.number().min(0).default(1e-5),
+});
+export type CrlModelConfig = z.input<typeof CrlModelConfig>;
+export type ResolvedCrlModelConfig = z.output<typeof CrlModelConfig>;
+
+export const CrlTrainConfig = z.object({
+  epochs: z.number().int().min(1).default(1000),
+  learningRate: z.number().gt(0).default(3e-4),
+  /** 0 = full batch (as the reference). */
+  batchSize: z.number().int().min(0).default(0),
+  /** StepLR: multiply the learning rate by `lrGamma` every `lrStepEpochs` epochs (0 = constant). */
+  lrStepEpochs: z.number().int().min(0).default(0),
+  lrGamma: z.number().gt(0).max(1).default(0.5),
+  /** Evaluate (validation loss, MCC/R² when truth exists) every k epochs. Reference: 100. */
+  evalEvery: z.number().int().min(1).default(100),
+  /** Fraction of rows held out for validation/evaluation (reference: 0.1). */
+  validationFraction: z.number().min(0).lt(1).default(0.1),
+  /** Stop after this many evaluations without a validation-loss improvement (0 = never). */
+  patience: z.number().int().min(0).default(0),
+  /** Standardise every input column on the training split (the reference divides image embeddings by 255). */
+  standardize: z.boolean().default(true),
+  /** Save a checkpoint every k epochs into `checkpointDir` (0 = only at the end, when a dir is given). */
+  checkpointEvery: z.number().int().min(0).default(0),
+  checkpointDir: z.string().optional(),
+  /** Resume from `checkpointDir`'s latest checkpoint if there is one. */
+  resume: z.boolean().default(false),
+  /** Rows used for R² (kernel ridge is O(n³)); a seeded subsample of the evaluation rows. */
+  r2MaxRows: z.number().int().min(10).default(2000),
+  seed: z.number().int().min(0).default(0),
+});
+export type CrlTrainConfig = z.input<typeof CrlTrainConfig>;
+export type ResolvedCrlTrainConfig = z.output<typeof CrlTrainConfig>;
