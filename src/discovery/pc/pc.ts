@@ -1,0 +1,107 @@
+import type { CiQueryFn } from "../../citest/types.ts";
+import type { Graph } from "../graph.ts";
+import type { Knowledge } from "../knowledge.ts";
+import { CiRunner, type CiKey, type CiRecord } from "./ci-runner.ts";
+import { orientColliders, type UcPriority, type UcRule } from "./colliders.ts";
+import { orientByKnowledge } from "./knowledge.ts";
+import { definiteMeek, meek } from "./meek.ts";
+import { skeletonSteps, type Sepsets, type SkeletonResult } from "./skeleton.ts";
+
+export interface PcCoreOptions {
+  /** Significance level; an edge is removed when p > alpha. Default 0.05. */
+  alpha?: number;
+  /** Largest conditioning-set size (causal-learn `max_k`); undefined or −1 = no limit. */
+  depth?: number;
+  knowledge?: Knowledge;
+  /** Unshielded-collider rule: 0 uc_sepset (default), 1 maxP, 2 definite maxP. */
+  ucRule?: UcRule;
+  /** Collider conflict priority 0..4; default 2 (keep existing orientations), as causal-learn's pc(). */
+  ucPriority?: UcPriority;
+  /** Keep the log of every CI call (default true). */
+  recordTests?: boolean;
+}
+
+export interface PcResult {
+  nodes: readonly string[];
+  /** The output CPDAG (with knowledge applied). */
+  graph: Graph;
+  /** The undirected skeleton after the adjacency search. */
+  skeleton: Graph;
+  sepsets: Sepsets;
+  /** Every call to the CI test in order (including the ones the cache answered). */
+  tests: CiRecord[];
+  /** Distinct tests computed. */
+  uniqueTests: number;
+  /** Deepest conditioning-set size examined. */
+  depth: number;
+  seconds: number;
+}
+
+export function resolvedOptions(options: PcCoreOptions) {
+  const alpha = options.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must lie in (0, 1), got ${alpha}`);
+  const depth = options.depth === undefined || options.depth < 0 ? undefined : options.depth;
+  if (depth !== undefined && !Number.isInteger(depth)) throw new RangeError(`depth must be an integer, got ${depth}`);
+  const ucRule = options.ucRule ?? 0, ucPriority = options.ucPriority ?? 2;
+  if (![0, 1, 2].includes(ucRule)) throw new RangeError(`ucRule must be 0, 1 or 2, got ${ucRule}`);
+  if (![0, 1, 2, 3, 4].includes(ucPriority)) throw new RangeError(`ucPriority must be 0..4, got ${ucPriority}`);
+  return { alpha, depth, ucRule, ucPriority, knowledge: options.knowledge };
+}
+
+/**
+ * The orientation half of PC, as causal-learn 0.1.4.7 PC.pc_alg runs it after the skeleton: background
+ * knowledge, then colliders (uc_rule / uc_priority), then Meek (definite Meek first for rule 2).
+ */
+function orient(sk: SkeletonResult, runner: CiRunner, o: ReturnType<typeof resolvedOptions>): Graph {
+  let g = sk.graph;
+  if (o.knowledge) g = orientByKnowledge(g, o.knowledge);
+  const uc = orientColliders(o.ucRule, g, o.ucPriority, { sepsets: sk.sepsets, runner, knowledge: o.knowledge, alpha: o.alpha });
+  g = uc.graph;
+  if (o.ucRule === 2) g = definiteMeek(g, uc.definiteColliders, uc.definiteNonColliders, o.knowledge);
+  return meek(g, o.knowledge);
+}
+
+/**
+ * PC-stable over `nodes` with a prepared CI query (a registry test, the d-separation oracle, a replay of
+ * recorded p-values…). Sequential. See `pcAsync` for the driver that prefetches each depth's tests.
+ */
+export function pc(nodes: readonly string[], query: CiQueryFn, options: PcCoreOptions = {}): PcResult {
+  const started = performance.now();
+  const o = resolvedOptions(options);
+  const runner = new CiRunner(query, options.recordTests ?? true);
+  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge });
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return finish(nodes, step.value, runner, o, started);
+}
+
+/**
+ * The same algorithm; before each depth, `prefetch` receives the depth's distinct queries that are not
+ * yet known and returns their p-values (e.g. computed in worker threads). The run then proceeds exactly
+ * as `pc` does, answering from those values, so the result and the test log equal the sequential run's.
+ */
+export async function pcAsync(nodes: readonly string[], query: CiQueryFn, options: PcCoreOptions,
+  prefetch: (queries: CiKey[]) => Promise<number[]>): Promise<PcResult> {
+  const started = performance.now();
+  const o = resolvedOptions(options);
+  const runner = new CiRunner(query, options.recordTests ?? true);
+  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge });
+  let step = steps.next();
+  while (!step.done) {
+    const wanted = step.value.filter((q) => !runner.knows(`${q.x};${q.y}|${q.S.join(",")}`));
+    if (wanted.length > 0) {
+      const ps = await prefetch(wanted);
+      wanted.forEach((q, i) => runner.prefetch(`${q.x};${q.y}|${q.S.join(",")}`, ps[i]!));
+    }
+    step = steps.next();
+  }
+  return finish(nodes, step.value, runner, o, started);
+}
+
+function finish(nodes: readonly string[], sk: SkeletonResult, runner: CiRunner, o: ReturnType<typeof resolvedOptions>, started: number): PcResult {
+  const graph = orient(sk, runner, o);
+  return {
+    nodes, graph, skeleton: sk.graph, sepsets: sk.sepsets, tests: runner.log, uniqueTests: runner.uniqueTests, depth: sk.depth,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
