@@ -1,0 +1,137 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+
+/**
+ * The runner's cache of LLM calls, kept IN the dataset store (table `llm_calls`). Every reply the API
+ * returned is inserted with status "received" BEFORE it is parsed, so paid output survives a crash,
+ * a kill or a parser bug; parsing then sets the status. A task (one person × model × protocol × repeat)
+ * is complete when it has a row with a final status, and a rerun makes no new call for it.
+ */
+export type CallStatus = "received" | "ok" | "invalid" | "refused";
+
+export interface CallRow {
+  callKey: string;
+  llm: string;
+  provider: string;
+  model: string;
+  protocol: string;
+  protocolVersion: number;
+  paramsHash: string;
+  personId: string;
+  repeat: number;
+  /** 1-based attempt within the task (a validation retry is a new attempt). */
+  attempt: number;
+  rawReply: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface StoredCall extends CallRow {
+  id: number;
+  status: CallStatus;
+  error: string | null;
+  /** The last attempt of a task that ended "invalid" is final; earlier invalid attempts were retried. */
+  final: boolean;
+}
+
+export const LLM_CALLS_DDL = `
+CREATE SEQUENCE IF NOT EXISTS llm_calls_id START 1;
+CREATE TABLE IF NOT EXISTS llm_calls (
+  id BIGINT PRIMARY KEY DEFAULT nextval('llm_calls_id'),
+  call_key VARCHAR NOT NULL,
+  llm VARCHAR NOT NULL,
+  provider VARCHAR NOT NULL,
+  model VARCHAR NOT NULL,
+  protocol VARCHAR NOT NULL,
+  protocol_version INTEGER NOT NULL,
+  params_hash VARCHAR NOT NULL,
+  person_id VARCHAR NOT NULL,
+  repeat INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  raw_reply VARCHAR NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd DOUBLE NOT NULL,
+  status VARCHAR NOT NULL,
+  error VARCHAR,
+  final BOOLEAN NOT NULL DEFAULT false,
+  created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);`;
+
+export class CallCache {
+  /** One statement at a time on the shared connection; workers run concurrently. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly connection: DuckDBConnection) {}
+
+  static async open(connection: DuckDBConnection): Promise<CallCache> {
+    await connection.run(LLM_CALLS_DDL);
+    return new CallCache(connection);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Inserts a reply as "received" and returns its row id. Called before any parsing. */
+  recordReply(row: CallRow): Promise<number> {
+    return this.serial(async () => {
+      const reader = await this.connection.runAndReadAll(
+        `INSERT INTO llm_calls (call_key, llm, provider, model, protocol, protocol_version, params_hash, person_id, repeat, attempt,
+           raw_reply, input_tokens, output_tokens, cost_usd, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'received') RETURNING id`,
+        [row.callKey, row.llm, row.provider, row.model, row.protocol, row.protocolVersion, row.paramsHash, row.personId, row.repeat,
+          row.attempt, row.rawReply, row.inputTokens, row.outputTokens, row.costUsd],
+      );
+      return Number(reader.getRows()[0]![0]);
+    });
+  }
+
+  setOutcome(id: number, status: Exclude<CallStatus, "received">, error: string | null, final: boolean): Promise<void> {
+    return this.serial(async () => {
+      await this.connection.run(`UPDATE llm_calls SET status = $1, error = $2, final = $3 WHERE id = $4`, [status, error, final, id]);
+    });
+  }
+
+  /** Every stored call, oldest first (optionally only those of the given keys). */
+  calls(filter?: { llm?: string; protocol?: string }): Promise<StoredCall[]> {
+    return this.serial(async () => {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (filter?.llm) { params.push(filter.llm); where.push(`llm = $${params.length}`); }
+      if (filter?.protocol) { params.push(filter.protocol); where.push(`protocol = $${params.length}`); }
+      const reader = await this.connection.runAndReadAll(
+        `SELECT * FROM llm_calls ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id`, params);
+      return reader.getRowObjectsJS().map((r) => ({
+        id: Number(r.id), callKey: String(r.call_key), llm: String(r.llm), provider: String(r.provider), model: String(r.model),
+        protocol: String(r.protocol), protocolVersion: Number(r.protocol_version), paramsHash: String(r.params_hash),
+        personId: String(r.person_id), repeat: Number(r.repeat), attempt: Number(r.attempt), rawReply: String(r.raw_reply),
+        inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens), costUsd: Number(r.cost_usd),
+        status: String(r.status) as CallStatus, error: r.error === null ? null : String(r.error), final: Boolean(r.final),
+      }));
+    });
+  }
+
+  /** Calls grouped by task key. */
+  async byKey(): Promise<Map<string, StoredCall[]>> {
+    const grouped = new Map<string, StoredCall[]>();
+    for (const call of await this.calls()) {
+      const list = grouped.get(call.callKey) ?? [];
+      list.push(call);
+      grouped.set(call.callKey, list);
+    }
+    return grouped;
+  }
+
+  /** Total tokens and spend recorded so far. */
+  async totals(): Promise<{ calls: number; inputTokens: number; outputTokens: number; costUsd: number }> {
+    return this.serial(async () => {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT count(*) AS n, coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, coalesce(sum(cost_usd), 0) AS c FROM llm_calls`);
+      const r = reader.getRowObjectsJS()[0]!;
+      return { calls: Number(r.n), inputTokens: Number(r.i), outputTokens: Number(r.o), costUsd: Number(r.c) };
+    });
+  }
+}
