@@ -20,6 +20,11 @@ export interface CiResult {
 /** A prepared test: the heavy per-dataset work is done; each call answers one query cheaply. */
 export type CiQueryFn = (x: number, y: number, z: readonly number[]) => CiResult;
 
+/** Optional context for `prepare`: column names make error messages name the pair. */
+export interface CiPrepareContext {
+  columnNames?: readonly string[];
+}
+
 /** A conditional-independence test descriptor; see src/citest/registry.ts. */
 export interface CiTest<O = unknown> {
   /** Registry key = CLI value, e.g. "kci". */
@@ -32,6 +37,9 @@ export interface CiTest<O = unknown> {
   options: z.ZodType<O>;
   /** The reference implementation this mirrors (package, file, function). */
   reference: string;
-  /** Per-dataset preparation. `data` has no missing values (callers drop NaN rows first). */
-  prepare(data: Matrix, options?: Partial<O>): CiQueryFn;
+  /**
+   * Per-dataset preparation. `data` has no missing values (callers drop NaN rows first). Queries throw
+   * ComputeError for inputs the test cannot handle (constant column, fewer than 5 rows, …).
+   */
+  prepare(data: Matrix, options?: Partial<O>, context?: CiPrepareContext): CiQueryFn;
 }

@@ -1,0 +1,81 @@
+/**
+ * Shared input checks and column access for the CI tests. A test's query function receives column
+ * indices; errors name the columns (by name when the caller passed `columnNames`) and say what to do.
+ */
+import { ComputeError } from "../errors.ts";
+import type { Matrix } from "../linalg/matrix.ts";
+
+/** Fewer rows than this after dropping missing values and a test refuses to run. */
+export const MIN_ROWS = 5;
+
+export interface PrepareContext {
+  /** Names of the data columns, for error messages. */
+  columnNames?: readonly string[];
+}
+
+export function columnLabel(j: number, context?: PrepareContext): string {
+  const name = context?.columnNames?.[j];
+  return name !== undefined ? `"${name}"` : `column ${j}`;
+}
+
+export function pairLabel(x: number, y: number, z: readonly number[], context?: PrepareContext): string {
+  const base = `${columnLabel(x, context)} ⫫ ${columnLabel(y, context)}`;
+  return z.length ? `${base} | ${z.map((j) => columnLabel(j, context)).join(", ")}` : base;
+}
+
+/** Column j as a new Float64Array. */
+export function getColumn(data: Matrix, j: number): Float64Array {
+  const out = new Float64Array(data.rows);
+  for (let i = 0; i < data.rows; i++) out[i] = data.data[i * data.cols + j]!;
+  return out;
+}
+
+/**
+ * Checks the columns a query uses: a known index, finite values, enough rows, and (when `nonConstant`)
+ * more than one distinct value. Throws ComputeError naming the test, the pair and the fix.
+ */
+export function checkQuery(
+  test: string,
+  data: Matrix,
+  x: number,
+  y: number,
+  z: readonly number[],
+  context: PrepareContext | undefined,
+  options: { nonConstant?: boolean } = {},
+): void {
+  const label = pairLabel(x, y, z, context);
+  for (const j of [x, y, ...z]) {
+    if (!Number.isInteger(j) || j < 0 || j >= data.cols) {
+      throw new ComputeError(`${test} ${label}: column index ${j} is outside 0..${data.cols - 1}`);
+    }
+  }
+  if (x === y || z.includes(x) || z.includes(y)) {
+    throw new ComputeError(`${test} ${label}: x, y and the conditioning set must be different columns`);
+  }
+  if (data.rows < MIN_ROWS) {
+    throw new ComputeError(
+      `${test} ${label}: only ${data.rows} complete rows (at least ${MIN_ROWS} are needed)`,
+      "use columns with fewer missing values, or more rows",
+    );
+  }
+  for (const j of [x, y, ...z]) {
+    const first = data.data[j]!;
+    let constant = true;
+    for (let i = 0; i < data.rows; i++) {
+      const v = data.data[i * data.cols + j]!;
+      if (!Number.isFinite(v)) {
+        throw new ComputeError(
+          `${test} ${label}: ${columnLabel(j, context)} has a non-finite value (${v}) in row ${i + 1}`,
+          "drop rows with missing or non-numeric values before testing (the matrix runner does this per pair)",
+        );
+      }
+      if (v !== first) constant = false;
+    }
+    if (options.nonConstant !== false && constant) {
+      throw new ComputeError(
+        `${test} ${label}: ${columnLabel(j, context)} is constant (every complete row has the value ${first})`,
+        "a constant column carries no information; leave it out of the test",
+      );
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Chi-square and G-square tests on contingency tables, as causal-learn's `Chisq_or_Gsq`
+ * (causallearn/utils/cit.py): every column is re-coded with np.unique (each distinct value is a category),
+ * the (S, X, Y) table is counted, layers whose S-configuration never occurs are dropped, expected counts
+ * are Sx·Sy/S, and the degrees of freedom subtract all-zero rows and columns per layer. dof = 0 → p = 1
+ * and no statistic. p-values use the exact χ² upper tail (as the reference's chi2.sf).
+ */
+import { z } from "zod";
+import { ComputeError } from "../errors.ts";
+import type { Matrix } from "../linalg/matrix.ts";
+import { chiSquareUpperTail } from "../stats/distributions.ts";
+import { uniqueCodes } from "../stats/descriptive.ts";
+import { checkQuery, columnLabel, getColumn, pairLabel, type PrepareContext } from "./columns.ts";
+import type { CiQueryFn, CiTest } from "./types.ts";
+
+export const ContingencyOptions = z.object({
+  maxTableCells: z.number().int().positive().default(20_000_000)
+    .describe("refuse tables with more cells than this (layers × rows × columns); continuous columns make huge tables"),
+});
+export type ContingencyOptions = z.infer<typeof ContingencyOptions>;
+
+function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Partial<ContingencyOptions> | undefined, context: PrepareContext | undefined): CiQueryFn {
+  const options = ContingencyOptions.parse(rawOptions ?? {});
+  // Re-code each column lazily (a PC run touches every column, a matrix cell only two).
+  const coded: Array<{ codes: Int32Array; cardinality: number } | undefined> = [];
+  const codesOf = (j: number) => {
+    let c = coded[j];
+    if (!c) {
+      const u = uniqueCodes(getColumn(data, j));
+      c = { codes: u.codes, cardinality: u.levels.length };
+      coded[j] = c;
+    }
+    return c;
+  };
+  return (x0, y0, zs) => {
+    checkQuery(kind, data, x0, y0, zs, context, { nonConstant: false });
+    // causal-learn swaps x and y into ascending order and sorts S; the statistic is symmetric anyway.
+    const [x, y] = x0 < y0 ? [x0, y0] : [y0, x0];
+    const n = data.rows;
+    const cx = codesOf(x), cy = codesOf(y);
+    const kx = cx.cardinality, ky = cy.cardinality;
+    // Index the conditioning configurations that occur (the reference's unique path; bincount gives the same layers).
+    const layerOf = new Int32Array(n);
+    let layers = 1;
+    if (zs.length) {
+      const seen = new Map<string, number>();
+      const zc = zs.map((j) => codesOf(j).codes);
+      for (let i = 0; i < n; i++) {
+        let key = "";
+        for (const c of zc) key += c[i]! + ",";
+        let l = seen.get(key);
+        if (l === undefined) { l = seen.size; seen.set(key, l); }
+        layerOf[i] = l;
+      }
+      layers = seen.size;
+    }
+    const cells = layers * kx * ky;
+    if (cells > options.maxTableCells) {
+      throw new ComputeError(
+        `${kind} ${pairLabel(x0, y0, zs, context)}: the contingency table would have ${cells} cells ` +
+          `(${columnLabel(x, context)}: ${kx} categories, ${columnLabel(y, context)}: ${ky}, ${layers} conditioning configurations)`,
+        "chi-square/G-square need categorical columns; bin continuous columns first or use kci/hsic/fisherz",
+      );
+    }
+    const counts = new Float64Array(cells);
+    for (let i = 0; i < n; i++) counts[(layerOf[i]! * kx + cx.codes[i]!) * ky + cy.codes[i]!]!++;
+    let statistic = 0, dof = 0;
+    const rowSum = new Float64Array(kx), colSum = new Float64Array(ky);
+    for (let l = 0; l < layers; l++) {
+      rowSum.fill(0); colSum.fill(0);
+      const base = l * kx * ky;
+      let total = 0;
+      for (let a = 0; a < kx; a++) {
+        for (let b = 0; b < ky; b++) {
+          const c = counts[base + a * ky + b]!;
+          rowSum[a]! += c; colSum[b]! += c; total += c;
+        }
+      }
+      let zeroRows = 0, zeroCols = 0;
+      for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
+      for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
+      dof += (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
+      for (let a = 0; a < kx; a++) {
+        if (rowSum[a] === 0) continue;
+        for (let b = 0; b < ky; b++) {
+          if (colSum[b] === 0) continue;
+          // Unconditional: outer(row, col) / n; conditional: Sx·Sy / S (same formula with total = S).
+          const expected = zs.length ? (rowSum[a]! * colSum[b]!) / total : (rowSum[a]! * colSum[b]!) / n;
+          const c = counts[base + a * ky + b]!;
+          if (kind === "chisq") statistic += ((c - expected) * (c - expected)) / expected;
+          else if (c > 0) statistic += c * Math.log(c / expected);
+        }
+      }
+    }
+    if (kind === "gsq") statistic *= 2;
+    const cardinalities = [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
+    if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities } };
+    return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities } };
+  };
+}
+
+export const chisq: CiTest<ContingencyOptions> = {
+  name: "chisq",
+  title: "Chi-square (contingency table)",
+  dataKind: "discrete",
+  conditional: true,
+  options: ContingencyOptions,
+  reference: "causal-learn 0.1.4.7 causallearn/utils/cit.py Chisq_or_Gsq (chisq)",
+  prepare: (data, options, context) => prepareContingency("chisq", data, options, context),
+};
+
+export const gsq: CiTest<ContingencyOptions> = {
+  name: "gsq",
+  title: "G-square (likelihood ratio, contingency table)",
+  dataKind: "discrete",
+  conditional: true,
+  options: ContingencyOptions,
+  reference: "causal-learn 0.1.4.7 causallearn/utils/cit.py Chisq_or_Gsq (gsq)",
+  prepare: (data, options, context) => prepareContingency("gsq", data, options, context),
+};

@@ -1,0 +1,100 @@
+/**
+ * Numeric tables for the CI tests: named Float64Array columns (NaN = missing), a small CSV reader
+ * (used until/unless the dataset store is given), and the per-pair missing-value drop of the reference
+ * notebooks (`df[[row, col]].dropna()`).
+ */
+import { readFileSync } from "node:fs";
+import { DataError } from "../errors.ts";
+import { matrix, type Matrix } from "../linalg/matrix.ts";
+
+export interface NumericTable {
+  /** Where the table came from (file path or a label), for error messages. */
+  source: string;
+  names: string[];
+  columns: Map<string, Float64Array>;
+  rows: number;
+}
+
+/** Parses CSV text (RFC 4180 quoting, header row). An empty field is NaN; other non-numbers are a DataError. */
+export function parseCsvTable(text: string, source: string, wanted?: readonly string[]): NumericTable {
+  const records = parseCsvRecords(text);
+  if (records.length === 0) throw new DataError(source, 0, undefined, "the file is empty", "give a CSV with a header row");
+  const header = records[0]!.map((h) => h.trim());
+  const names = wanted ? [...wanted] : header;
+  const index = names.map((name) => {
+    const at = header.indexOf(name);
+    if (at < 0) {
+      throw new DataError(source, 1, name, `no such column; the header has: ${header.join(", ")}`, "check the spelling of --rows/--cols");
+    }
+    return at;
+  });
+  const rows = records.length - 1;
+  const columns = new Map<string, Float64Array>();
+  names.forEach((name, c) => {
+    const out = new Float64Array(rows);
+    const at = index[c]!;
+    for (let r = 0; r < rows; r++) {
+      const field = (records[r + 1]![at] ?? "").trim();
+      if (field === "" || field === "NA" || field === "NaN" || field === "nan") { out[r] = Number.NaN; continue; }
+      const v = Number(field);
+      if (Number.isNaN(v)) {
+        throw new DataError(source, r + 2, name, `"${field}" is not a number`,
+          "CI tests need numeric columns; encode categories as integer codes (e.g. Occupation_idx)");
+      }
+      out[r] = v;
+    }
+    columns.set(name, out);
+  });
+  return { source, names, columns, rows };
+}
+
+export function readCsvTable(path: string, wanted?: readonly string[]): NumericTable {
+  return parseCsvTable(readFileSync(path, "utf8"), path, wanted);
+}
+
+function parseCsvRecords(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { row.push(field); field = ""; }
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field); field = "";
+      if (row.length > 1 || row[0] !== "") out.push(row);
+      row = [];
+    } else field += ch;
+  }
+  if (field !== "" || row.length) { row.push(field); out.push(row); }
+  return out;
+}
+
+/** The rows where every named column is present, as an n × k matrix (column order = `names`). */
+export function completeRows(table: NumericTable, names: readonly string[]): Matrix {
+  const cols = names.map((name) => {
+    const c = table.columns.get(name);
+    if (!c) throw new DataError(table.source, 0, name, "no such column", `available: ${table.names.join(", ")}`);
+    return c;
+  });
+  let n = 0;
+  const keep = new Uint8Array(table.rows);
+  for (let r = 0; r < table.rows; r++) {
+    let ok = 1;
+    for (const c of cols) if (Number.isNaN(c[r]!)) { ok = 0; break; }
+    keep[r] = ok;
+    n += ok;
+  }
+  const out = matrix(n, names.length);
+  let i = 0;
+  for (let r = 0; r < table.rows; r++) {
+    if (!keep[r]) continue;
+    for (let j = 0; j < cols.length; j++) out.data[i * cols.length + j] = cols[j]![r]!;
+    i++;
+  }
+  return out;
+}
