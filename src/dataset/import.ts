@@ -7,9 +7,9 @@
  * row, so a 1,000,000-row file imports in bounded memory (bench/import.bench.ts measures it).
  * Atomic: everything happens in one transaction; any error rolls it back and leaves the store as before.
  */
-import { existsSync, statSync, openSync, readSync, closeSync } from "node:fs";
+import { existsSync, statSync, openSync, readSync, closeSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { basename, extname, join } from "node:path";
 import { ConfigError, DataError, UsageError } from "../errors.ts";
 import { firstLine, type Store } from "./store.ts";
 import { aggregateFinalScoreSql } from "./aggregate.ts";
@@ -75,9 +75,11 @@ interface Check {
 /** Reads `file` into the store. See the module comment for the guarantees. */
 export async function importFile(store: Store, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const progress = options.onProgress ?? (() => undefined);
-  const kind = fileKind(file);
   if (!existsSync(file)) throw new DataError(file, 0, undefined, "no such file", "check the path");
-  if (statSync(file).size === 0) {
+  // A directory is a Hugging Face export: read all of its data/train-*.parquet shards as one table.
+  const shards = statSync(file).isDirectory() ? hfShards(file) : undefined;
+  const kind = shards ? "parquet" : fileKind(file);
+  if (!shards && statSync(file).size === 0) {
     throw new DataError(file, 1, undefined, "the file is empty", kind === "csv" ? "write a header row and at least one data row" : "re-export the file; it has no content");
   }
   const firstDataRow = kind === "csv" ? 2 : 1;
@@ -91,7 +93,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     // 1. Stage the file as it is (text for CSV, so that type problems can be reported with their row).
     const reader = kind === "csv"
       ? `read_csv(${lit(file)}, header = true, all_varchar = true, delim = ${lit(extname(file).toLowerCase() === ".tsv" ? "\t" : ",")}, quote = '"', escape = '"', null_padding = false)`
-      : kind === "parquet" ? `read_parquet(${lit(file)})` : `read_json_auto(${lit(file)})`;
+      : kind === "parquet" ? `read_parquet([${(shards ?? [file]).map(lit).join(", ")}])` : `read_json_auto(${lit(file)})`;
     try {
       await conn.run(`CREATE OR REPLACE TEMP TABLE import_src AS SELECT * FROM ${reader}`);
     } catch (error) {
@@ -130,7 +132,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       renamed.set(target, source);
     }
     header = [...renamed.keys()];
-    const metadata = kind === "parquet" ? await readHfMetadata(store, file) : undefined;
+    const metadata = kind === "parquet" ? await readHfMetadata(store, (shards ?? [file])[0]!) : undefined;
     const format = resolveFormat(options.format ?? "auto", header, metadata, name, headerRow);
 
     const checks: Check[] = [];
@@ -376,6 +378,15 @@ export async function readMappingFile(path: string): Promise<ColumnMapping> {
     throw new ConfigError(path, "a mapping must be a JSON object of column name → new name (or null)", `write e.g. {"Height_cm": "Height(cm)", "notes": null}`);
   }
   return parsed as ColumnMapping;
+}
+
+function hfShards(dir: string): string[] {
+  const data = existsSync(join(dir, "data")) ? join(dir, "data") : dir;
+  const files = readdirSync(data).filter((f) => f.endsWith(".parquet")).sort().map((f) => join(data, f));
+  if (!files.length) {
+    throw new DataError(dir, 0, undefined, "no Parquet files in this folder or its data/ folder", "point --file at a Hugging Face export (personax export --hf DIR) or at a single file");
+  }
+  return files;
 }
 
 function fileKind(file: string): "csv" | "json" | "parquet" {

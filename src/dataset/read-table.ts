@@ -13,7 +13,7 @@ import { lit } from "./layout.ts";
 import type { Flavour } from "./schema.ts";
 
 export interface Table {
-  /** Column names in file (or layout) order. */
+  /** Column names in file (or layout) order. Rows: file order, or for a store by id (numeric ids numerically). */
   names: string[];
   /** Numeric columns as Float64Array (missing = NaN); any other column as strings (missing = ""). */
   columns: Record<string, Float64Array | string[]>;

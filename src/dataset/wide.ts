@@ -85,6 +85,6 @@ export async function planWide(store: Store, flavour: Flavour, options: WideOpti
     joins.push(`LEFT JOIN (SELECT person_id, list({${fields.map((f) => `${f.replace(/"/g, "")}: ${f}`).join(", ")}}
       ORDER BY llm, protocol, "repeat") AS assessments FROM trait_assessments GROUP BY person_id) ax ON ax.person_id = p.id`);
   }
-  const sql = `SELECT ${select.join(",\n  ")}\nFROM persons p\n${joins.join("\n")}\nWHERE p.flavour = ${lit(flavour)}\nORDER BY p.id`;
+  const sql = `SELECT ${select.join(",\n  ")}\nFROM persons p\n${joins.join("\n")}\nWHERE p.flavour = ${lit(flavour)}\nORDER BY TRY_CAST(p.id AS BIGINT) NULLS LAST, p.id`;
   return { sql, flavour, protocol, llms, embeddingColumns, assessmentsBeyondScores };
 }
