@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { dSeparationOracle } from "../../src/discovery/d-separation.ts";
+import { randomDag, sampleLinearGaussian } from "../../src/discovery/random-dag.ts";
+import { runPc, runPcParallel } from "../../src/discovery/run-pc.ts";
+import { fromRows } from "../../src/linalg/matrix.ts";
+import { Rng } from "../../src/util/rng.ts";
+import { fixtureRoot } from "./fixtures.ts";
+
+function sameRun(a: ReturnType<typeof runPc>, b: ReturnType<typeof runPc>): void {
+  assert.deepEqual(b.graph.toCausalLearn(), a.graph.toCausalLearn());
+  assert.deepEqual(b.tests, a.tests);
+  assert.deepEqual([...b.sepsets], [...a.sepsets]);
+  assert.equal(b.uniqueTests, a.uniqueTests);
+}
+
+test("runPcParallel with 2 and 3 threads gives the same graph, sepsets and test log as runPc (d-separation oracle, 2 DAGs of 14 nodes)", async () => {
+  const rng = new Rng(7);
+  for (let trial = 0; trial < 2; trial++) {
+    const dag = randomDag(14, 0.25, rng);
+    const { data } = sampleLinearGaussian(dag, 20, rng);
+    const spec = { kind: "dsep" as const, dag: dag.toCausalLearn(), nodes: [...dag.nodes] };
+    const sequential = runPc(data, { test: dSeparationOracle(dag), nodeNames: dag.nodes });
+    assert.ok(sequential.tests.length > 100);
+    for (const threads of [2, 3]) {
+      sameRun(sequential, await runPcParallel(data, { test: dSeparationOracle(dag), spec, threads, nodeNames: dag.nodes }));
+    }
+  }
+});
+
+test("runPcParallel with fisherz on athle_n2000_s0 (13 columns, NaN rows dropped) equals runPc", async () => {
+  const lines = readFileSync(join(fixtureRoot, "data/athle_n2000_s0.csv"), "utf8").trim().split("\n");
+  const header = lines[0]!.split(",");
+  const nodes = ["final_o", "final_c", "final_e", "final_a", "final_n", "Birthyear", "Birthmonth", "Birthday", "Type", "Latitude", "Longitude", "Height", "Weight"];
+  const cols = nodes.map((n) => header.indexOf(n));
+  const data = fromRows(lines.slice(1).map((l) => { const f = l.split(","); return cols.map((c) => (f[c] === "" ? NaN : Number(f[c]))); }));
+  const sequential = runPc(data, { test: "fisherz", nodeNames: nodes });
+  assert.equal(sequential.rowsUsed, 1532);
+  sameRun(sequential, await runPcParallel(data, { test: "fisherz", threads: 2, nodeNames: nodes }));
+});
