@@ -1,0 +1,190 @@
+/**
+ * A float32 tensor with reverse-mode autodiff, micrograd style: every op (src/nn/ops/) creates its output
+ * with `Tensor.result(...)` and, next to the forward formula, installs `out.backwardFn`, a closure that
+ * ADDS the local gradient into its inputs' `grad` (so a tensor used twice gets both contributions).
+ * `loss.backward()` walks the graph in reverse topological order and nothing else.
+ *
+ * Storage is row-major Float32Array; arithmetic inside ops is done in float64 where JavaScript does it
+ * anyway. Intermediate gradients are released once propagated (like PyTorch's non-retained grads), so
+ * only leaves (parameters, inputs marked requiresGrad) keep `grad` after backward().
+ */
+import type { Rng } from "../util/rng.ts";
+
+let gradEnabled = true;
+
+/** Runs `fn` without recording the graph (evaluation, parameter updates), like torch.no_grad(). */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new RangeError(`invalid tensor shape [${shape.join(", ")}]`);
+    n *= d;
+  }
+  return n;
+}
+
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** Values, row-major. Treat as read-only outside ops and optimizers. */
+  data: Float32Array;
+  /** d(loss)/d(this), allocated on first use; null until then. */
+  grad: Float32Array | null = null;
+  requiresGrad: boolean;
+  /** Inputs this tensor was computed from (empty for leaves and when no gradient is needed). */
+  parents: readonly Tensor[] = [];
+  /** Name of the op that produced it ("leaf" for inputs and parameters). */
+  op = "leaf";
+  /** Propagates this.grad into the parents' grads (set by the op). */
+  backwardFn: (() => void) | null = null;
+
+  constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
+    const size = sizeOf(shape);
+    if (data.length !== size) throw new RangeError(`tensor of shape [${shape.join(", ")}] needs ${size} values, got ${data.length}`);
+    this.data = data;
+    this.shape = [...shape];
+    this.size = size;
+    this.requiresGrad = requiresGrad;
+  }
+
+  // ---- construction ----
+
+  /** A tensor holding a copy of `values` (nested arrays are not accepted: pass flat values and a shape). */
+  static from(values: ArrayLike<number>, shape: readonly number[] = [values.length], requiresGrad = false): Tensor {
+    return new Tensor(Float32Array.from(values), shape, requiresGrad);
+  }
+  static zeros(shape: readonly number[], requiresGrad = false): Tensor {
+    return new Tensor(new Float32Array(sizeOf(shape)), shape, requiresGrad);
+  }
+  static full(shape: readonly number[], value: number, requiresGrad = false): Tensor {
+    return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape, requiresGrad);
+  }
+  static scalar(value: number, requiresGrad = false): Tensor {
+    return new Tensor(Float32Array.of(value), [], requiresGrad);
+  }
+  /** Uniform on [low, high) from a seeded Rng. */
+  static uniform(shape: readonly number[], low: number, high: number, rng: Rng, requiresGrad = false): Tensor {
+    const t = Tensor.zeros(shape, requiresGrad);
+    for (let i = 0; i < t.size; i++) t.data[i] = rng.uniformIn(low, high);
+    return t;
+  }
+  /** Normal(mean, std²) from a seeded Rng. */
+  static normal(shape: readonly number[], mean: number, std: number, rng: Rng, requiresGrad = false): Tensor {
+    const t = Tensor.zeros(shape, requiresGrad);
+    for (let i = 0; i < t.size; i++) t.data[i] = mean + std * rng.normal();
+    return t;
+  }
+
+  /**
+   * The output of an op: records `parents` and marks the result as needing a gradient when any parent
+   * does (and grad mode is on). Ops set `backwardFn` only when `out.requiresGrad`.
+   */
+  static result(data: Float32Array, shape: readonly number[], parents: readonly Tensor[], op: string): Tensor {
+    const out = new Tensor(data, shape, false);
+    out.op = op;
+    if (gradEnabled && parents.some((p) => p.requiresGrad)) {
+      out.requiresGrad = true;
+      out.parents = parents;
+    }
+    return out;
+  }
+
+  // ---- accessors ----
+
+  get rank(): number {
+    return this.shape.length;
+  }
+  /** First dimension of a 2-D tensor. */
+  get rows(): number {
+    if (this.shape.length !== 2) throw new RangeError(`rows: expected a 2-D tensor, got shape [${this.shape.join(", ")}]`);
+    return this.shape[0]!;
+  }
+  /** Second dimension of a 2-D tensor. */
+  get cols(): number {
+    if (this.shape.length !== 2) throw new RangeError(`cols: expected a 2-D tensor, got shape [${this.shape.join(", ")}]`);
+    return this.shape[1]!;
+  }
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new RangeError(`item(): tensor has ${this.size} values, shape [${this.shape.join(", ")}]`);
+    return this.data[0]!;
+  }
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+  /** The gradient buffer, allocated (zeros) on first use; ops accumulate into it. */
+  gradBuffer(): Float32Array {
+    return (this.grad ??= new Float32Array(this.size));
+  }
+  /** Adds g element-wise into the gradient. */
+  addGrad(g: Float32Array): void {
+    const buffer = this.gradBuffer();
+    for (let i = 0; i < buffer.length; i++) buffer[i]! += g[i]!;
+  }
+  /** A leaf sharing this tensor's data, cut from the graph (stop-gradient), like torch's detach(). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false);
+  }
+  /** A copy of the values as a new leaf. */
+  clone(requiresGrad = false): Tensor {
+    return new Tensor(this.data.slice(), this.shape, requiresGrad);
+  }
+
+  // ---- autodiff ----
+
+  /**
+   * Accumulates d(this)/d(leaf) into every leaf that requires a gradient. `this` must be a scalar unless
+   * `seed` (the upstream gradient, same size) is given.
+   */
+  backward(seed?: Float32Array): void {
+    if (!this.requiresGrad) throw new RangeError("backward(): this tensor does not depend on anything that requires a gradient");
+    if (!seed && this.size !== 1) throw new RangeError(`backward(): needs a scalar, got shape [${this.shape.join(", ")}]; pass a seed gradient`);
+    const order = topologicalOrder(this);
+    const g = this.gradBuffer();
+    if (seed) for (let i = 0; i < g.length; i++) g[i]! += seed[i]!;
+    else g[0]! += 1;
+    for (let i = order.length - 1; i >= 0; i--) {
+      const node = order[i]!;
+      if (node.backwardFn && node.grad) node.backwardFn();
+      if (node.parents.length > 0) {
+        // An intermediate: its gradient has been passed on; free it and the graph behind it.
+        node.grad = null;
+        node.backwardFn = null;
+        node.parents = [];
+      }
+    }
+  }
+}
+
+/** Depth-first post-order (iterative, so deep graphs cannot overflow the stack). */
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: Array<[Tensor, number]> = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, next] = top;
+    if (next < node.parents.length) {
+      top[1]++;
+      const parent = node.parents[next]!;
+      if (parent.requiresGrad && !visited.has(parent)) {
+        visited.add(parent);
+        stack.push([parent, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order;
+}
