@@ -65,7 +65,9 @@ export class CallCache {
   private constructor(private readonly connection: DuckDBConnection) {}
 
   static async open(connection: DuckDBConnection): Promise<CallCache> {
-    await connection.run(LLM_CALLS_DDL);
+    // Checked first so that a store opened read-only (e.g. for reporting) can still be read.
+    const exists = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'llm_calls'`);
+    if (Number(exists.getRows()[0]![0]) === 0) await connection.run(LLM_CALLS_DDL);
     return new CallCache(connection);
   }
 
