@@ -3,21 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openStore, type Store } from "../../src/dataset/store.ts";
+import { openStore } from "../../src/dataset/store.ts";
+import { snapshot } from "./snapshot.ts";
 import { importFile } from "../../src/dataset/import.ts";
 import { exportCsv, exportHf, exportTable } from "../../src/dataset/export.ts";
 import { readTable } from "../../src/dataset/read-table.ts";
-
-/** Every PersonaX table except runs (which records the imports themselves), as comparable JSON. */
-export async function snapshot(store: Store): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [table, order] of [["persons", "id"], ["categories", "variable, code"], ["face_attributes", "person_id"],
-    ["trait_assessments", `person_id, llm, protocol, "repeat"`], ["trait_finals", "person_id"], ["embeddings", "person_id, kind, measurement, model"]]) {
-    const reader = await store.connection.runAndReadAll(`SELECT * FROM ${table} ORDER BY ${order}`);
-    out[table!] = JSON.stringify(reader.getRowsJson());
-  }
-  return out;
-}
 
 test("exportHf writes data/train-*.parquet shards and a dataset card with features, provenance and restrictions", async () => {
   const dir = await mkdtemp(join(tmpdir(), "personax-hf-"));
