@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import type { CliIo } from "../io.ts";
 import { demoCommand } from "./demo.ts";
 import { traitsCommand } from "./traits.ts";
+import { discoverCommand } from "./discover.ts";
 
 /** Every top-level command. Adding a command means one file in this folder and one line here. */
 export const commandFactories: Array<(io: CliIo) => Command> = [
   demoCommand,
   traitsCommand,
+  discoverCommand,
 ];

@@ -1,0 +1,134 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { readTable } from "../dataset/read-table.ts";
+import { DataError, UsageError } from "../errors.ts";
+import { fromColumns, type Matrix } from "../linalg/matrix.ts";
+import { svgToPng } from "../report/png.ts";
+import { Rng } from "../util/rng.ts";
+import { bootstrapPc, type BootstrapResult } from "./bootstrap.ts";
+import { dropMissingRows, prepareRegistryTest } from "./ci-tests.ts";
+import { edgesJson, matrixCsv, pcResultToJson, renderGraphSvg, toDot } from "./export.ts";
+import { knowledgeFromSpec, type KnowledgeSpec } from "./knowledge.ts";
+import type { UcPriority, UcRule } from "./pc/colliders.ts";
+import type { PcResult } from "./pc/pc.ts";
+import { runPc, runPcParallel } from "./run-pc.ts";
+
+export interface DiscoverPcOptions {
+  /** CSV, Parquet or PersonaX store (.duckdb). */
+  data: string;
+  /** Columns to use, in order (default: every numeric column). */
+  columns?: string[];
+  test: string;
+  alpha: number;
+  depth?: number;
+  knowledge?: KnowledgeSpec;
+  ucRule?: UcRule;
+  ucPriority?: UcPriority;
+  /** Bootstrap replicates (0 = none). */
+  bootstrap?: number;
+  seed?: number;
+  /** Worker threads for the CI tests (1 = sequential). */
+  threads?: number;
+  /** Output folder. */
+  out: string;
+  onProgress?: (done: number, total: number, note?: string) => void;
+}
+
+export interface DiscoverPcSummary {
+  out: string;
+  files: string[];
+  nodes: string[];
+  rowsUsed: number;
+  rowsDropped: number;
+  edges: string[];
+  ciCalls: number;
+  uniqueTests: number;
+  seconds: number;
+  bootstrap?: { replicates: number; consensusEdges: string[] };
+}
+
+/** Reads the chosen numeric columns of a table into a matrix (missing values stay NaN). */
+export async function readNumericColumns(source: string, columns?: string[]): Promise<{ names: string[]; data: Matrix }> {
+  const table = await readTable(source, columns && columns.length ? { columns } : {});
+  const names = columns && columns.length ? columns : table.names.filter((n) => table.columns[n] instanceof Float64Array);
+  for (const name of names) {
+    if (!(table.columns[name] instanceof Float64Array)) {
+      throw new DataError(source, 0, name, "the column is not numeric", "re-code it as numbers (category indices) or leave it out of --cols");
+    }
+  }
+  if (names.length < 2) throw new UsageError(`PC needs at least two numeric columns; ${source} gives ${names.length}`, "pass --cols with two or more numeric columns");
+  return { names, data: fromColumns(names.map((n) => table.columns[n] as Float64Array)) };
+}
+
+/**
+ * `personax discover pc`: reads the data, runs PC-stable (optionally with bootstrap), and writes
+ * graph.json (the stable contract, see export.ts), graph.dot, graph.svg, graph.png, matrix.csv and
+ * summary.md to `out`; with bootstrap also bootstrap.json and consensus.{dot,svg,png}.
+ */
+export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPcSummary> {
+  const { names, data } = await readNumericColumns(options.data, options.columns);
+  const knowledge = options.knowledge ? knowledgeFromSpec(names, options.knowledge) : undefined;
+  const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority };
+  const threads = options.threads ?? 1;
+  const result: PcResult & { rowsUsed: number; rowsDropped: number } = threads > 1 ? await runPcParallel(data, { ...common, threads }) : runPc(data, common);
+  await mkdir(options.out, { recursive: true });
+  const files: string[] = [];
+  const write = async (name: string, content: string | Uint8Array) => {
+    await writeFile(join(options.out, name), content);
+    files.push(name);
+  };
+  const json = pcResultToJson(result, { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, rows: result.rowsUsed });
+  let boot: BootstrapResult | undefined;
+  if (options.bootstrap && options.bootstrap > 0) {
+    const clean = dropMissingRows(data).data;
+    boot = bootstrapPc(clean, names, (d) => prepareRegistryTest(options.test, d, undefined, names), {
+      alpha: options.alpha, depth: options.depth, knowledge, ucRule: options.ucRule, ucPriority: options.ucPriority,
+      replicates: options.bootstrap, rng: new Rng(options.seed ?? 0), onProgress: options.onProgress,
+    });
+    json.bootstrap = { replicates: boot.replicates, seed: options.seed ?? 0, pairs: boot.pairs.filter((p) => p.frequency.none < 1), consensus: { matrix: boot.consensus.toCausalLearn(), edges: edgesJson(boot.consensus) } };
+  }
+  await write("graph.json", JSON.stringify(json, null, 2) + "\n");
+  const labels = boot ? new Map(edgesJson(result.graph).map((e) => [`${e.from}|${e.to}`, frequencyLabel(boot!, e.from, e.to)])) : undefined;
+  const dot = toDot(result.graph, { title: `PC (${options.test}, alpha = ${options.alpha})`, edgeLabels: labels });
+  await write("graph.dot", dot);
+  const svg = await renderGraphSvg(result.graph, { title: `PC (${options.test}, alpha = ${options.alpha})`, edgeLabels: labels });
+  await write("graph.svg", svg);
+  await write("graph.png", svgToPng(svg));
+  await write("matrix.csv", matrixCsv(result.graph));
+  if (boot) {
+    await write("bootstrap.json", JSON.stringify({ replicates: boot.replicates, seed: options.seed ?? 0, pairs: boot.pairs }, null, 2) + "\n");
+    const consensusSvg = await renderGraphSvg(boot.consensus, { title: `Bootstrap consensus (${boot.replicates} replicates)` });
+    await write("consensus.dot", toDot(boot.consensus));
+    await write("consensus.svg", consensusSvg);
+    await write("consensus.png", svgToPng(consensusSvg));
+  }
+  const summary: DiscoverPcSummary = {
+    out: options.out, files: [...files, "summary.md"], nodes: names, rowsUsed: result.rowsUsed, rowsDropped: result.rowsDropped,
+    edges: result.graph.edgeStrings(), ciCalls: result.tests.length, uniqueTests: result.uniqueTests, seconds: result.seconds,
+    bootstrap: boot ? { replicates: boot.replicates, consensusEdges: boot.consensus.edgeStrings() } : undefined,
+  };
+  await write("summary.md", summaryMarkdown(summary, options));
+  return summary;
+}
+
+/** The fraction of bootstrap replicates that keep this adjacency, e.g. "0.82". */
+function frequencyLabel(boot: BootstrapResult, from: string, to: string): string {
+  const pair = boot.pairs.find((p) => (p.a === from && p.b === to) || (p.a === to && p.b === from));
+  if (!pair) return "";
+  const adjacency = 1 - pair.frequency.none;
+  return `${adjacency.toFixed(2)}`;
+}
+
+export function summaryMarkdown(s: DiscoverPcSummary, o: DiscoverPcOptions): string {
+  const lines = [
+    `# PC-stable on ${o.data}`, "",
+    `- test: ${o.test}, alpha: ${o.alpha}, depth: ${o.depth ?? "unlimited"}, collider rule ${o.ucRule ?? 0} / priority ${o.ucPriority ?? 2}`,
+    `- variables (${s.nodes.length}): ${s.nodes.join(", ")}`,
+    `- rows used: ${s.rowsUsed} (${s.rowsDropped} with missing values dropped)`,
+    `- CI calls: ${s.ciCalls} (${s.uniqueTests} distinct tests), ${s.seconds.toFixed(2)} s`,
+    o.knowledge ? `- knowledge: ${JSON.stringify(o.knowledge)}` : "- knowledge: none",
+    "", `## Edges (${s.edges.length})`, "", ...s.edges.map((e) => `- ${e}`),
+  ];
+  if (s.bootstrap) lines.push("", `## Bootstrap consensus (${s.bootstrap.replicates} replicates, seed ${o.seed ?? 0})`, "", ...s.bootstrap.consensusEdges.map((e) => `- ${e}`));
+  return lines.join("\n") + "\n";
+}
