@@ -34,7 +34,7 @@
  *   opt.zeroGrad(); loss.backward(); opt.step();      new StepLR(opt, stepSize, gamma = 0.1).step() once per epoch
  *
  * Checkpoints (safetensors format: 8-byte LE header length, JSON header, raw little-endian data)
- *   await saveCheckpoint(path, model.stateDict() | model, metadata?);  model.loadStateDict((await loadCheckpoint(path)).tensors)
+ *   await saveCheckpoint(path, model | model.stateDict(), metadata?);  await loadModule(model, path)  (or loadCheckpoint(path) → { tensors, metadata })
  *
  * Backend: setNnLinalg(fallbackLinalg | nativeLinalg) switches the path (tests); default = linalgBackend().
  * Randomness only from a passed-in seeded Rng (src/util/rng.ts): same seed + same backend and thread count → same run.
@@ -45,4 +45,6 @@ export { Module } from "./module.ts";
 export { Linear, type LinearInit, type LinearOptions } from "./linear.ts";
 export { MLP, Sequence, type MlpOptions } from "./mlp.ts";
 export { Optimizer, Adam, StepLR, type AdamOptions } from "./optim.ts";
+export { AffineCoupling, RealNVP, type CouplingOptions, type FlowOutput, type RealNvpOptions } from "./realnvp.ts";
+export { saveCheckpoint, loadCheckpoint, loadModule, encodeSafetensors, decodeSafetensors, type Checkpoint, type StoredTensor } from "./checkpoint.ts";
 export { setNnLinalg, nnLinalg } from "./backend.ts";
