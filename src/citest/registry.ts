@@ -7,6 +7,7 @@ import { chisq, gsq } from "./contingency.ts";
 import { fisherz } from "./fisherz.ts";
 import { hsic, hsicStd } from "./hsic.ts";
 import { kci } from "./kci.ts";
+import { rcit } from "./rcit.ts";
 import type { CiTest } from "./types.ts";
 
 export const ciTests = {
@@ -17,6 +18,7 @@ export const ciTests = {
   kci,
   hsic,
   "hsic-std": hsicStd,
+  rcit,
 } as const satisfies Record<string, CiTest<any>>;
 
 export type CiTestName = keyof typeof ciTests;

@@ -1,0 +1,260 @@
+/**
+ * Randomized independence tests with random Fourier features, as causal-learn 0.1.4.7
+ * (causallearn/utils/RCIT/RCIT.py): RIT when unconditional, RCIT (RCoT with the y block = [y, z]) when
+ * conditional, both with `approx = "lpd4"` (Lindsay–Pilla–Basak, falling back to Hall–Buckley–Eagleson
+ * when LPB4 fails) from momentchi2 (src/stats/weighted-chi-square.ts).
+ *
+ * Random draws come from a `DrawSource` (draws.ts): our seeded Rng by default, or a recorded sequence.
+ * The order of draws is the reference's: [z block (100 × d, 100 × 1)], x block (5 × 1, 5 × 1), y block.
+ * p is the upper tail of the approximating mixture computed directly (the reference's 1 − cdf, clipped
+ * at 0, loses everything below ~1e-16).
+ */
+import { z } from "zod";
+import { ComputeError } from "../errors.ts";
+import { hbe, lpb4 } from "../stats/weighted-chi-square.ts";
+import { symmetricEigenSmall } from "../stats/symmetric-eigen-small.ts";
+import { Rng } from "../util/rng.ts";
+import { checkQuery, getColumn, pairLabel } from "./columns.ts";
+import { rngDrawSource, type DrawSource } from "./draws.ts";
+import type { CiResult, CiTest } from "./types.ts";
+
+export const RcitOptions = z.object({
+  seed: z.number().int().min(0).default(0).describe("seed of the random Fourier features (ignored when drawSource is given)"),
+  numFeatures: z.number().int().positive().default(5).describe("random features for x and y (num_f2)"),
+  numFeaturesZ: z.number().int().positive().default(100).describe("random features for the conditioning set (num_f)"),
+  approx: z.enum(["lpb4", "hbe"]).default("lpb4").describe("null approximation"),
+  drawSource: z.custom<DrawSource>((v) => typeof v === "object" && v !== null && "normal" in v).optional()
+    .describe("where random draws come from (tests inject recorded draws)"),
+});
+export type RcitOptions = z.infer<typeof RcitOptions>;
+
+/** A column-major block: cols arrays of length n. */
+type Block = Float64Array[];
+
+function standardizeColumns(block: Block): Block {
+  return block.map((c) => {
+    const n = c.length;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += c[i]!;
+    const m = s / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (c[i]! - m) ** 2;
+    const sd = Math.sqrt(ss / (n - 1));
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = (c[i]! - m) / sd;
+    return out;
+  });
+}
+
+/** Median of the non-zero Euclidean distances among the first min(n, 500) rows (RCIT's sigma). */
+export function rcitSigma(block: Block): number {
+  const n = Math.min(block[0]!.length, 500);
+  const d = new Float64Array((n * (n - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let s = 0;
+      for (const c of block) { const t = c[i]! - c[j]!; s += t * t; }
+      const dist = Math.sqrt(s);
+      if (dist !== 0) d[k++] = dist;
+    }
+  }
+  if (k === 0) return 0;
+  const nz = d.subarray(0, k).sort();
+  const mid = k >> 1;
+  return k % 2 ? nz[mid]! : (nz[mid - 1]! + nz[mid]!) / 2;
+}
+
+/** random_fourier_features followed by column standardization (ddof = 1). */
+function fourierFeatures(block: Block, numF: number, sigma: number, draws: DrawSource): Block {
+  const dims = block.length;
+  const n = block[0]!.length;
+  const s = sigma === 0 || Number.isNaN(sigma) ? 1 : sigma;
+  const normal = draws.normal(numF, dims);
+  const uniform = draws.uniform(numF, 1);
+  const inv = 1 / s;
+  const features: Block = [];
+  for (let k = 0; k < numF; k++) {
+    const w = Array.from({ length: dims }, (_, c) => inv * normal[k * dims + c]!);
+    const b = 2 * Math.PI * uniform[k]!;
+    const f = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let c = 0; c < dims; c++) acc += w[c]! * block[c]![i]!;
+      f[i] = Math.SQRT2 * Math.cos(acc + b);
+    }
+    features.push(f);
+  }
+  return standardizeColumns(features);
+}
+
+function centerColumns(block: Block): Block {
+  return block.map((c) => {
+    let s = 0;
+    for (let i = 0; i < c.length; i++) s += c[i]!;
+    const m = s / c.length;
+    return c.map((v) => v - m);
+  });
+}
+
+/** aᵀb / divisor for column blocks (p × q result, row-major). */
+function crossProduct(a: Block, b: Block, divisor: number): Float64Array {
+  const out = new Float64Array(a.length * b.length);
+  for (let i = 0; i < a.length; i++) {
+    const ai = a[i]!;
+    for (let j = 0; j < b.length; j++) {
+      const bj = b[j]!;
+      let s = 0;
+      for (let t = 0; t < ai.length; t++) s += ai[t]! * bj[t]!;
+      out[i * b.length + j] = s / divisor;
+    }
+  }
+  return out;
+}
+
+/** Null distribution of n·ΣC² from the residual products, then the p-value. */
+function nullApproximation(resX: Block, resY: Block, statistic: number, approx: "lpb4" | "hbe") {
+  const n = resX[0]!.length;
+  const products: Block = [];
+  for (const rx of resX) for (const ry of resY) products.push(rx.map((v, i) => v * ry[i]!));
+  const k = products.length;
+  const cov = crossProduct(products, products, n);
+  const { values } = symmetricEigenSmall(cov, k);
+  const weights = Array.from(values).filter((v) => v > 0);
+  let used: "lpb4" | "hbe" = approx;
+  let tail;
+  if (approx === "lpb4") {
+    try {
+      tail = lpb4(weights, statistic);
+      if (Number.isNaN(tail.cdf)) { used = "hbe"; tail = hbe(weights, statistic); }
+    } catch {
+      used = "hbe";
+      tail = hbe(weights, statistic);
+    }
+  } else tail = hbe(weights, statistic);
+  return { pValue: Math.max(0, tail.upper), used, weights };
+}
+
+export function rit(x: Block, y: Block, draws: DrawSource, options: RcitOptions): Omit<CiResult, "test"> {
+  const n = x[0]!.length;
+  const dx = standardizeColumns(x), dy = standardizeColumns(y);
+  const sigmaX = rcitSigma(dx), sigmaY = rcitSigma(dy);
+  const fx = fourierFeatures(dx, options.numFeatures, sigmaX, draws);
+  const fy = fourierFeatures(dy, options.numFeatures, sigmaY, draws);
+  const rx = centerColumns(fx), ry = centerColumns(fy);
+  const cxy = crossProduct(rx, ry, n - 1);
+  let sum = 0;
+  for (const v of cxy) sum += v * v;
+  const statistic = n * sum;
+  const nul = nullApproximation(rx, ry, statistic, options.approx);
+  return { statistic, pValue: nul.pValue, n, details: { sigma: { x: sigmaX, y: sigmaY }, null_approx: nul.used } };
+}
+
+export function rcitConditional(x: Block, y: Block, zBlock: Block, draws: DrawSource, options: RcitOptions): Omit<CiResult, "test"> {
+  const n = x[0]!.length;
+  const dx = standardizeColumns(x), dz = standardizeColumns(zBlock);
+  const dy = [...standardizeColumns(y), ...dz]; // rcit=True: y block = [y, z]
+  const sigmaX = rcitSigma(dx), sigmaY = rcitSigma(dy), sigmaZ = rcitSigma(dz);
+  const fz = fourierFeatures(dz, options.numFeaturesZ, sigmaZ, draws);
+  const fx = fourierFeatures(dx, options.numFeatures, sigmaX, draws);
+  const fy = fourierFeatures(dy, options.numFeatures, sigmaY, draws);
+  const q = fz.length, px = fx.length, py = fy.length;
+  // Czz = cov(f_z) + 1e-10·I, inverted through its Cholesky factor: inv(L)ᵀ·inv(L).
+  const czz = crossProduct(centerColumns(fz), centerColumns(fz), n - 1);
+  for (let i = 0; i < q; i++) czz[i * q + i]! += 1e-10;
+  const iczz = inverseViaCholesky(czz, q);
+  const cxy = crossProduct(fx, fy, n - 1);
+  const cxz = crossProduct(fx, fz, n - 1); // px × q
+  const czy = crossProduct(fz, fy, n - 1); // q × py
+  // Mx = iCzz·Cxzᵀ (q × px), My = iCzz·Czy (q × py)
+  const mx = new Float64Array(q * px), my = new Float64Array(q * py);
+  for (let i = 0; i < q; i++) {
+    for (let k = 0; k < q; k++) {
+      const v = iczz[i * q + k]!;
+      for (let a = 0; a < px; a++) mx[i * px + a]! += v * cxz[a * q + k]!;
+      for (let b = 0; b < py; b++) my[i * py + b]! += v * czy[k * py + b]!;
+    }
+  }
+  let sum = 0;
+  for (let a = 0; a < px; a++) {
+    for (let b = 0; b < py; b++) {
+      let s = 0;
+      for (let k = 0; k < q; k++) s += cxz[a * q + k]! * my[k * py + b]!;
+      const v = cxy[a * py + b]! - s;
+      sum += v * v;
+    }
+  }
+  const statistic = n * sum;
+  const residual = (f: Block, m: Float64Array, cols: number): Block =>
+    f.map((fc, a) => {
+      const out = Float64Array.from(fc);
+      for (let k = 0; k < q; k++) {
+        const coef = m[k * cols + a]!;
+        const zk = fz[k]!;
+        for (let i = 0; i < n; i++) out[i]! -= zk[i]! * coef;
+      }
+      return out;
+    });
+  const resX = residual(fx, mx, px), resY = residual(fy, my, py);
+  const nul = nullApproximation(resX, resY, statistic, options.approx);
+  return { statistic, pValue: nul.pValue, n, details: { sigma: { x: sigmaX, y: sigmaY, z: sigmaZ }, null_approx: nul.used } };
+}
+
+function inverseViaCholesky(a: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= l[j * n + k]! ** 2;
+    if (!(d > 0)) throw new ComputeError("rcit: the covariance of the conditioning-set features is not positive definite", "check the conditioning columns for duplicates");
+    const ljj = Math.sqrt(d);
+    l[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      l[i * n + j] = s / ljj;
+    }
+  }
+  // inv(L) by forward substitution, then inv(L)ᵀ·inv(L).
+  const li = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    for (let i = c; i < n; i++) {
+      let s = i === c ? 1 : 0;
+      for (let k = c; k < i; k++) s -= l[i * n + k]! * li[k * n + c]!;
+      li[i * n + c] = s / l[i * n + i]!;
+    }
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < n; k++) s += li[k * n + i]! * li[k * n + j]!;
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
+  return out;
+}
+
+export const rcit: CiTest<RcitOptions> = {
+  name: "rcit",
+  title: "RCIT / RIT (random Fourier features, Lindsay–Pilla–Basak null)",
+  dataKind: "any",
+  conditional: true,
+  options: RcitOptions,
+  reference: "causal-learn 0.1.4.7 causallearn/utils/RCIT/RCIT.py RIT / RCIT (approx='lpd4'); momentchi2 0.1.8 lpb4/hbe",
+  prepare(data, rawOptions, context) {
+    const options = RcitOptions.parse(rawOptions ?? {});
+    const draws = options.drawSource ?? rngDrawSource(new Rng(options.seed));
+    return (x, y, zs) => {
+      checkQuery("rcit", data, x, y, zs, context);
+      try {
+        const bx = [getColumn(data, x)], by = [getColumn(data, y)];
+        const r = zs.length ? rcitConditional(bx, by, zs.map((j) => getColumn(data, j)), draws, options) : rit(bx, by, draws, options);
+        return { test: "rcit", ...r };
+      } catch (error) {
+        if (error instanceof ComputeError) throw new ComputeError(`rcit ${pairLabel(x, y, zs, context)}: ${error.message}`);
+        throw error;
+      }
+    };
+  },
+};
