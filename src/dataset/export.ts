@@ -55,6 +55,28 @@ export async function exportTable(store: Store, table: PersonaxTable, file: stri
   return { file: out, rows: Number(result.rowsChanged) };
 }
 
+/**
+ * Writes one flavour in the wide layout (embeddings and assessment records included) as a single Parquet
+ * file, with the same `personax` metadata as the HF shards, so importFile restores it exactly.
+ */
+export async function exportParquet(store: Store, file: string, options: { flavour?: Flavour } = {}): Promise<{ file: string; flavour: Flavour; rows: number }> {
+  const flavour = await chooseFlavour(store, options.flavour);
+  const plan = await planWide(store, flavour, { embeddings: true, assessments: true });
+  const out = resolve(file);
+  await mkdir(resolve(out, ".."), { recursive: true });
+  const result = await store.connection.run(`COPY (${plan.sql}) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd, ${await kvMetadata(store, plan)})`);
+  return { file: out, flavour, rows: Number(result.rowsChanged) };
+}
+
+async function kvMetadata(store: Store, plan: WidePlan): Promise<string> {
+  const metadata: HfMetadata = {
+    flavour: plan.flavour, protocol: plan.protocol,
+    embeddings: plan.embeddingColumns.map((e) => ({ column: e.name, kind: e.kind, measurement: e.measurement, model: e.model })),
+    categories: await store.readCategories(),
+  };
+  return `KV_METADATA {personax: ${lit(JSON.stringify(metadata))}}`;
+}
+
 export interface HfExportOptions {
   flavour?: Flavour;
   /** Rows per Parquet shard (default 100,000). */
@@ -86,12 +108,7 @@ export async function exportHf(store: Store, dir: string, options: HfExportOptio
   const [{ n: rows } = { n: 0 }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM persons WHERE flavour = $1`, [flavour]);
   const perShard = Math.max(1, options.rowsPerShard ?? 100_000);
   const shards = Math.max(1, Math.ceil(rows / perShard));
-  const metadata: HfMetadata = {
-    flavour, protocol: plan.protocol,
-    embeddings: plan.embeddingColumns.map((e) => ({ column: e.name, kind: e.kind, measurement: e.measurement, model: e.model })),
-    categories: await store.readCategories(),
-  };
-  const kv = `KV_METADATA {personax: ${lit(JSON.stringify(metadata))}}`;
+  const kv = await kvMetadata(store, plan);
   const files: string[] = [];
   for (let i = 0; i < shards; i++) {
     const name = `train-${String(i).padStart(5, "0")}-of-${String(shards).padStart(5, "0")}.parquet`;
