@@ -1,0 +1,80 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { dirname, extname, join, resolve } from "node:path";
+import type { Store } from "../dataset/store.ts";
+import { DataError, PersonaxError } from "../errors.ts";
+import { FACE_MODEL, FaceEmbedder } from "./face.ts";
+
+/** One image of one person; a person's images in list order are measurements 0, 1, 2, … */
+export interface ImageEntry { personId: string; path: string }
+
+const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png"]);
+
+/**
+ * Reads an image list: either a folder with one sub-folder per person id (images sorted by name), or a
+ * CSV with columns id,image (paths relative to the CSV's folder; rows in measurement order).
+ */
+export async function readImageList(source: string): Promise<ImageEntry[]> {
+  let info;
+  try { info = await stat(source); } catch {
+    throw new DataError(source, 0, undefined, "no such file or folder", "pass a folder with one sub-folder per person id, or a CSV with columns id,image");
+  }
+  if (info.isDirectory()) {
+    const entries: ImageEntry[] = [];
+    for (const person of (await readdir(source, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+      const files = (await readdir(join(source, person))).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase())).sort();
+      for (const file of files) entries.push({ personId: person, path: join(source, person, file) });
+    }
+    if (!entries.length) throw new DataError(source, 0, undefined, "no .jpg/.jpeg/.png images in any sub-folder", "put each person's photos in a sub-folder named after the person id");
+    return entries;
+  }
+  const lines = (await readFile(source, "utf8")).split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const header = lines[0]?.split(",").map((h) => h.trim()) ?? [];
+  const idCol = header.indexOf("id"), imageCol = header.indexOf("image");
+  if (idCol < 0 || imageCol < 0) throw new DataError(source, 1, idCol < 0 ? "id" : "image", "missing column", "the header must be: id,image");
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(",").map((c) => c.trim());
+    const personId = cells[idCol] ?? "", path = cells[imageCol] ?? "";
+    if (!personId) throw new DataError(source, i + 2, "id", "empty id", "every row needs a person id");
+    if (!path) throw new DataError(source, i + 2, "image", "empty image path", "every row needs an image path");
+    return { personId, path: resolve(dirname(source), path) };
+  });
+}
+
+export interface FaceEmbedSummary {
+  written: number;
+  persons: number;
+  failures: Array<{ personId: string; path: string; message: string }>;
+  model: string;
+  seconds: number;
+}
+
+/**
+ * Embeds every image and writes kind "face" embeddings (model human-faceres-1024), one measurement per
+ * image of a person. An image without a face or that cannot be read is reported and skipped (its
+ * measurement number stays free, so measurements keep their meaning: the k-th photo of the person).
+ */
+export async function embedFacesIntoStore(store: Store, images: readonly ImageEntry[], options: { onProgress?: (done: number, total: number) => void; embedder?: FaceEmbedder } = {}): Promise<FaceEmbedSummary> {
+  const started = performance.now();
+  const known = new Set((await store.query<{ id: string }>(`SELECT id FROM persons`)).map((r) => r.id));
+  const unknown = images.find((e) => !known.has(e.personId));
+  if (unknown) throw new DataError(unknown.path, 0, "id", `person "${unknown.personId}" is not in the store`, "import the persons first, or fix the id");
+  const embedder = options.embedder ?? await FaceEmbedder.create();
+  const nextMeasurement = new Map<string, number>();
+  const failures: FaceEmbedSummary["failures"] = [];
+  const rows = [];
+  for (const [i, entry] of images.entries()) {
+    const measurement = nextMeasurement.get(entry.personId) ?? 0;
+    nextMeasurement.set(entry.personId, measurement + 1);
+    try {
+      const face = await embedder.embedFile(entry.path);
+      rows.push({ person_id: entry.personId, kind: "face" as const, measurement, model: FACE_MODEL, vector: face.embedding });
+    } catch (error) {
+      if (!(error instanceof PersonaxError)) throw error;
+      failures.push({ personId: entry.personId, path: entry.path, message: error.message });
+    }
+    options.onProgress?.(i + 1, images.length);
+  }
+  await store.writeEmbeddings(rows);
+  await store.recordRun({ what: "embed faces", params: { model: FACE_MODEL, images: images.length, written: rows.length, failed: failures.length } });
+  return { written: rows.length, persons: new Set(rows.map((r) => r.person_id)).size, failures, model: FACE_MODEL, seconds: (performance.now() - started) / 1000 };
+}
