@@ -59,6 +59,8 @@ test("inferTraits() completes every task on both providers and a rerun makes zer
     const calls = await (await CallCache.open(store.connection)).calls({ llm: "deepseek" });
     assert.equal(calls.length, 6);
     assert.ok(calls.every((c) => c.status === "ok"));
+    const everything = JSON.stringify(await (await CallCache.open(store.connection)).calls(), (_, v) => (typeof v === "bigint" ? String(v) : v));
+    assert.ok(!everything.includes(env.FAKE_OPENAI_KEY) && !everything.includes(env.FAKE_GEMINI_KEY), "API keys are never stored");
   } finally { store.close(); }
 });
 
