@@ -45,6 +45,20 @@ export const CrlModelConfig = z.object({
   /** |A_ij| at or below this is "no edge". */
   edgeThreshold: z.number().min(0).default(0.01),
   mode: CrlMode.default("default"),
+  /**
+   * Variational encoders (default mode): each encoder outputs a mean and a log-variance, z is sampled
+   * with the reparameterisation trick and the loss gains the encoder entropy, so the prior term is a
+   * proper ELBO instead of a penalty that shrinking codes can satisfy. Default: true in default mode,
+   * false (the reference's deterministic autoencoders) in faithful mode.
+   */
+  variational: z.boolean().optional(),
+  /**
+   * Additive-noise parent model (default mode): mid_i = z_i − f_i(parents_i) with f_i the per-latent MLP
+   * on the parent summary, so z → mid has a unit-diagonal triangular Jacobian (parents precede children)
+   * and the prior is a proper density. The reference's mid_i = MLP_i([z_i, parents_i]) can ignore z_i and
+   * satisfy the NLL with a constant. Default: true in default mode, false in faithful mode.
+   */
+  additiveNoise: z.boolean().optional(),
   reconCoef: z.number().min(0).default(1),
   klCoef: z.number().min(0).default(0.01),
   sparsityCoef: z.number().min(0).default(0.001),
