@@ -5,7 +5,7 @@
       "sources": ["src/addon.c", "src/elementwise.c"],
       "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/x86_64-linux-gnu", "/usr/include"],
       "libraries": ["-lopenblas", "-llapacke"],
-      "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-fopenmp-simd"],
+      "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd"],
       "ldflags": []
     }
   ]

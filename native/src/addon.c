@@ -252,6 +252,33 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* squaredErrorSum(a, b, n) → Σ (a − b)² */
+static napi_value SquaredErrorSum(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 2);
+  float *x = (float *)typed(&a, 0, napi_float32_array, n);
+  float *y = (float *)typed(&a, 1, napi_float32_array, n);
+  if (a.failed) return NULL;
+  napi_value out;
+  napi_create_double(env, px_squared_error_sum(x, y, (size_t)n), &out);
+  return out;
+}
+
+/* scaledDifference(a, b, scale, out, n): out += scale · (a − b) */
+static napi_value ScaledDifference(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t n = dim(&a, 4);
+  float *x = (float *)typed(&a, 0, napi_float32_array, n);
+  float *y = (float *)typed(&a, 1, napi_float32_array, n);
+  double scale = num(&a, 2);
+  float *out = (float *)typed(&a, 3, napi_float32_array, n);
+  if (a.failed) return NULL;
+  px_scaled_difference(x, y, (float)scale, out, (size_t)n);
+  return NULL;
+}
+
 static napi_value Threads(napi_env env, napi_callback_info info) {
   (void)info;
   return make_int(env, openblas_get_num_threads());
@@ -269,6 +296,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"activationGrad", NULL, ActivationGrad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"columnSums", NULL, ColumnSums, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"squaredErrorSum", NULL, SquaredErrorSum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scaledDifference", NULL, ScaledDifference, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));

@@ -1,8 +1,52 @@
+/*
+ * Element-wise kernels. Loops are written branch-free so GCC vectorises them, and each public function is
+ * compiled for AVX-512, AVX2+FMA and baseline x86-64 (target_clones: the loader picks the best the CPU
+ * has, so the addon stays portable). exp is a Cody–Waite range reduction plus a degree-6 polynomial
+ * (Cephes expf's coefficients), within ~2 ulp of expf on the range used, vectorisable unlike libm's call.
+ */
 #include "elementwise.h"
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define PX_CLONES
+#endif
+
+static inline float px_expf(float x) {
+  /* Clamp to the finite float range: exp(-87.3) is the smallest normal, exp(88.7) the largest finite. */
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.7f ? 88.7f : x;
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float r2 = r * r;
+  float p = 1.9875691500E-4f;
+  p = p * r + 1.3981999507E-3f;
+  p = p * r + 8.3334519073E-3f;
+  p = p * r + 4.1665795894E-2f;
+  p = p * r + 1.6666665459E-1f;
+  p = p * r + 5.0000001201E-1f;
+  p = p * r2 + r + 1.0f;
+  int32_t bits;
+  memcpy(&bits, &p, sizeof bits);
+  bits += (int32_t)n << 23;
+  memcpy(&p, &bits, sizeof p);
+  return p;
+}
+
+/* eˣ − 1 without cancellation near 0: a Taylor polynomial for |x| < 0.35 (truncation < 4e-7 relative),
+ * px_expf(x) − 1 elsewhere; both branches are computed so the select vectorises. */
+static inline float px_expm1f(float x) {
+  float t = x * (1.0f + x * (0.5f + x * (1.0f / 6 + x * (1.0f / 24 + x * (1.0f / 120 + x * (1.0f / 720))))));
+  float e = px_expf(x) - 1.0f;
+  return fabsf(x) < 0.35f ? t : e;
+}
 
 /* y[i, j] = act(y[i, j] + bias[j]) in place; y holds x·Wᵀ from the GEMM. bias may be NULL. */
-void px_bias_activation(float *y, size_t rows, size_t cols, const float *bias, int act, float alpha) {
+PX_CLONES void px_bias_activation(float *y, size_t rows, size_t cols, const float *bias, int act, float alpha) {
   for (size_t i = 0; i < rows; i++) {
     float *row = y + i * cols;
     if (bias) {
@@ -16,10 +60,14 @@ void px_bias_activation(float *y, size_t rows, size_t cols, const float *bias, i
         for (size_t j = 0; j < cols; j++) row[j] = row[j] > 0.0f ? row[j] : alpha * row[j];
         break;
       case ACT_ELU:
-        for (size_t j = 0; j < cols; j++) row[j] = row[j] > 0.0f ? row[j] : alpha * expm1f(row[j]);
+        for (size_t j = 0; j < cols; j++) {
+          float v = row[j];
+          float e = alpha * px_expm1f(v < 0.0f ? v : 0.0f);
+          row[j] = v > 0.0f ? v : e;
+        }
         break;
       case ACT_SIGMOID:
-        for (size_t j = 0; j < cols; j++) row[j] = 1.0f / (1.0f + expf(-row[j]));
+        for (size_t j = 0; j < cols; j++) row[j] = 1.0f / (1.0f + px_expf(-row[j]));
         break;
       default:
         break;
@@ -28,23 +76,29 @@ void px_bias_activation(float *y, size_t rows, size_t cols, const float *bias, i
 }
 
 /* out = dy · act'(pre), written with the activation's OUTPUT y (ELU: y + alpha for y <= 0, sigmoid:
- * y(1 - y)); accumulate != 0 adds into out instead of overwriting it. */
-void px_activation_grad(const float *dy, const float *y, float *out, size_t n, int act, float alpha, int accumulate) {
-  for (size_t i = 0; i < n; i++) {
-    float d;
-    switch (act) {
-      case ACT_RELU: d = y[i] > 0.0f ? dy[i] : 0.0f; break;
-      case ACT_LEAKY_RELU: d = y[i] > 0.0f ? dy[i] : alpha * dy[i]; break;
-      case ACT_ELU: d = y[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha); break;
-      case ACT_SIGMOID: d = dy[i] * y[i] * (1.0f - y[i]); break;
-      default: d = dy[i]; break;
-    }
-    out[i] = accumulate ? out[i] + d : d;
+ * y(1 - y)); accumulate != 0 adds into out instead of overwriting it. out may alias dy. */
+PX_CLONES void px_activation_grad(const float *dy, const float *y, float *out, size_t n, int act, float alpha, int accumulate) {
+  switch (act) {
+    case ACT_RELU:
+      for (size_t i = 0; i < n; i++) { float d = y[i] > 0.0f ? dy[i] : 0.0f; out[i] = accumulate ? out[i] + d : d; }
+      break;
+    case ACT_LEAKY_RELU:
+      for (size_t i = 0; i < n; i++) { float d = y[i] > 0.0f ? dy[i] : alpha * dy[i]; out[i] = accumulate ? out[i] + d : d; }
+      break;
+    case ACT_ELU:
+      for (size_t i = 0; i < n; i++) { float d = y[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha); out[i] = accumulate ? out[i] + d : d; }
+      break;
+    case ACT_SIGMOID:
+      for (size_t i = 0; i < n; i++) { float d = dy[i] * y[i] * (1.0f - y[i]); out[i] = accumulate ? out[i] + d : d; }
+      break;
+    default:
+      for (size_t i = 0; i < n; i++) out[i] = accumulate ? out[i] + dy[i] : dy[i];
+      break;
   }
 }
 
 /* out[j] += Σ_i x[i, j] (the bias gradient). */
-void px_column_sums(const float *x, size_t rows, size_t cols, float *out) {
+PX_CLONES void px_column_sums(const float *x, size_t rows, size_t cols, float *out) {
   for (size_t i = 0; i < rows; i++) {
     const float *row = x + i * cols;
     for (size_t j = 0; j < cols; j++) out[j] += row[j];
@@ -54,14 +108,33 @@ void px_column_sums(const float *x, size_t rows, size_t cols, float *out) {
 /* One Adam step (Kingma & Ba 2015, Algorithm 1) in the form torch.optim.Adam uses: bias1 = 1 - beta1^t,
  * bias2 = 1 - beta2^t, denominator sqrt(v / bias2) + eps; weight_decay adds L2 to the gradient (torch's
  * non-decoupled weight_decay). */
-void px_adam(float *param, const float *grad, float *m, float *v, size_t n, float lr, float beta1, float beta2,
-             float eps, float bias1, float bias2, float weight_decay) {
+PX_CLONES void px_adam(float *param, const float *grad, float *m, float *v, size_t n, float lr, float beta1, float beta2,
+                       float eps, float bias1, float bias2, float weight_decay) {
   const float step = lr / bias1;
   const float inv_sqrt_bias2 = 1.0f / sqrtf(bias2);
   for (size_t i = 0; i < n; i++) {
     float g = grad[i] + weight_decay * param[i];
-    m[i] = beta1 * m[i] + (1.0f - beta1) * g;
-    v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
-    param[i] -= step * m[i] / (sqrtf(v[i]) * inv_sqrt_bias2 + eps);
+    float mi = beta1 * m[i] + (1.0f - beta1) * g;
+    float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] -= step * mi / (sqrtf(vi) * inv_sqrt_bias2 + eps);
   }
+}
+
+/* Σ (a - b)², accumulated in double per block of 1024 floats (fast and accurate for large n). */
+PX_CLONES double px_squared_error_sum(const float *a, const float *b, size_t n) {
+  double total = 0.0;
+  for (size_t start = 0; start < n; start += 1024) {
+    size_t end = start + 1024 < n ? start + 1024 : n;
+    float block = 0.0f;
+    for (size_t i = start; i < end; i++) { float d = a[i] - b[i]; block += d * d; }
+    total += block;
+  }
+  return total;
+}
+
+/* out += scale · (a - b). */
+PX_CLONES void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] += scale * (a[i] - b[i]);
 }

@@ -1,5 +1,5 @@
 /* Element-wise kernels that dominate a training step once the GEMMs run in OpenBLAS. Each mirrors a
- * TypeScript twin in src/linalg/fallback/elementwise.ts; both are tested against each other. */
+ * TypeScript twin in src/linalg/fallback/elementwise.ts; tests check both against each other. */
 #ifndef PERSONAX_ELEMENTWISE_H
 #define PERSONAX_ELEMENTWISE_H
 #include <stddef.h>
@@ -12,4 +12,6 @@ void px_activation_grad(const float *dy, const float *y, float *out, size_t n, i
 void px_column_sums(const float *x, size_t rows, size_t cols, float *out);
 void px_adam(float *param, const float *grad, float *m, float *v, size_t n, float lr, float beta1, float beta2,
              float eps, float bias1, float bias2, float weight_decay);
+double px_squared_error_sum(const float *a, const float *b, size_t n);
+void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n);
 #endif

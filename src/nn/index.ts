@@ -39,7 +39,7 @@
  * Backend: setNnLinalg(fallbackLinalg | nativeLinalg) switches the path (tests); default = linalgBackend().
  * Randomness only from a passed-in seeded Rng (src/util/rng.ts): same seed + same backend and thread count → same run.
  */
-export { Tensor, noGrad } from "./tensor.ts";
+export { Tensor, noGrad, releaseGradientPool } from "./tensor.ts";
 export * from "./ops/index.ts";
 export { Module } from "./module.ts";
 export { Linear, type LinearInit, type LinearOptions } from "./linear.ts";

@@ -12,6 +12,38 @@ import type { Rng } from "../util/rng.ts";
 
 let gradEnabled = true;
 
+/**
+ * Recycled gradient buffers of intermediates, by length. backward() frees each intermediate's gradient as
+ * soon as it has been propagated, and the next step needs buffers of the same sizes again; reusing them
+ * saves a fresh (page-faulting) allocation per node per step. Capped, and emptied by releaseGradientPool().
+ */
+const gradientPool = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
+const POOL_LIMIT_BYTES = 1 << 30;
+const POOL_MIN_LENGTH = 4096; // small buffers are cheap to allocate; pooling them only costs bookkeeping
+
+function takeBuffer(length: number): Float32Array {
+  const stack = length >= POOL_MIN_LENGTH ? gradientPool.get(length) : undefined;
+  const buffer = stack?.pop();
+  if (!buffer) return new Float32Array(length);
+  pooledBytes -= buffer.byteLength;
+  return buffer.fill(0);
+}
+
+function recycleBuffer(buffer: Float32Array): void {
+  if (buffer.length < POOL_MIN_LENGTH || pooledBytes + buffer.byteLength > POOL_LIMIT_BYTES) return;
+  let stack = gradientPool.get(buffer.length);
+  if (!stack) gradientPool.set(buffer.length, (stack = []));
+  stack.push(buffer);
+  pooledBytes += buffer.byteLength;
+}
+
+/** Drops the recycled gradient buffers (call after training to return their memory). */
+export function releaseGradientPool(): void {
+  gradientPool.clear();
+  pooledBytes = 0;
+}
+
 /** Runs `fn` without recording the graph (evaluation, parameter updates), like torch.no_grad(). */
 export function noGrad<T>(fn: () => T): T {
   const previous = gradEnabled;
@@ -123,7 +155,7 @@ export class Tensor {
   }
   /** The gradient buffer, allocated (zeros) on first use; ops accumulate into it. */
   gradBuffer(): Float32Array {
-    return (this.grad ??= new Float32Array(this.size));
+    return (this.grad ??= this.parents.length > 0 ? takeBuffer(this.size) : new Float32Array(this.size));
   }
   /** Adds g element-wise into the gradient. */
   addGrad(g: Float32Array): void {
@@ -156,7 +188,8 @@ export class Tensor {
       const node = order[i]!;
       if (node.backwardFn && node.grad) node.backwardFn();
       if (node.parents.length > 0) {
-        // An intermediate: its gradient has been passed on; free it and the graph behind it.
+        // An intermediate: its gradient has been passed on; recycle it and free the graph behind it.
+        if (node.grad) recycleBuffer(node.grad);
         node.grad = null;
         node.backwardFn = null;
         node.parents = [];

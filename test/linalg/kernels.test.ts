@@ -15,6 +15,15 @@ function close(a: Float32Array, b: Float32Array, what: string): void {
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= F32_TOL * (1 + Math.abs(b[i]!)), `${what}: index ${i}: ${a[i]} vs ${b[i]}`);
 }
 
+test("native ELU and sigmoid keep float32 accuracy over the whole range, including tiny inputs (expm1 without cancellation)", { skip: skipNative(nativeLinalg) }, () => {
+  const xs = Float32Array.from([-90, -20, -5, -1, -0.36, -0.34, -0.1, -1e-3, -1e-6, -1e-9, 0, 1e-6, 3, 50]);
+  for (const [code, f] of [[ACTIVATION_CODES.elu, (v: number) => (v > 0 ? v : Math.expm1(v))], [ACTIVATION_CODES.sigmoid, (v: number) => 1 / (1 + Math.exp(-v))]] as const) {
+    const y = xs.slice();
+    nativeLinalg!.kernels.biasActivation(y, 1, xs.length, null, code, 1);
+    xs.forEach((v, i) => assert.ok(Math.abs(y[i]! - f(v)) <= 4e-7 * Math.abs(f(v)) + 1e-30, `code ${code} at ${v}: ${y[i]} vs ${f(v)}`));
+  }
+});
+
 test("the fallback element-wise kernels follow their formulas (bias + ELU, ELU gradient from the output)", () => {
   const k = fallbackLinalg.kernels;
   const y = Float32Array.from([-1, 0.5, 2, -3]);
@@ -52,6 +61,13 @@ test("native element-wise kernels match the fallback for every activation, colum
   nat.adam(p, g, m, v, 1e-2, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.01);
   fb.adam(p2, g, m2, v2, 1e-2, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.01);
   close(p, p2, "adam params");
+  const a = randomF32(3000, rng), b = randomF32(3000, rng);
+  const e1 = nat.squaredErrorSum(a, b, 3000), e2 = fb.squaredErrorSum(a, b, 3000);
+  assert.ok(Math.abs(e1 - e2) < 1e-5 * e2, `squared error ${e1} vs ${e2}`);
+  const o1 = randomF32(3000, rng), o2 = o1.slice();
+  nat.scaledDifference(a, b, 0.3, o1, 3000);
+  fb.scaledDifference(a, b, 0.3, o2, 3000);
+  close(o1, o2, "scaled difference");
   close(m, m2, "adam m");
   close(v, v2, "adam v");
 });

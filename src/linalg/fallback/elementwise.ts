@@ -48,3 +48,16 @@ export function adam(param: Float32Array, grad: Float32Array, m: Float32Array, v
     param[i]! -= (step * m[i]!) / (Math.sqrt(v[i]!) * invSqrtBias2 + eps);
   }
 }
+
+export function squaredErrorSum(a: Float32Array, b: Float32Array, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    total += d * d;
+  }
+  return total;
+}
+
+export function scaledDifference(a: Float32Array, b: Float32Array, scale: number, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i]! += scale * (a[i]! - b[i]!);
+}

@@ -3,7 +3,7 @@ import type { Kernels } from "../kernels.ts";
 import { gemmInto } from "./gemm.ts";
 import { symmetricEigenInPlace } from "./symmetric-eigen.ts";
 import { choleskyInPlace, choleskySolveInPlace, luSolveInPlace } from "./factorizations.ts";
-import { activationGrad, adam, biasActivation, columnSums } from "./elementwise.ts";
+import { activationGrad, adam, biasActivation, columnSums, scaledDifference, squaredErrorSum } from "./elementwise.ts";
 
 export const fallbackKernels: Kernels = {
   sgemm: gemmInto,
@@ -20,5 +20,7 @@ export const fallbackKernels: Kernels = {
   activationGrad,
   columnSums,
   adam,
+  squaredErrorSum,
+  scaledDifference,
   threads: () => 1,
 };

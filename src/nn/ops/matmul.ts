@@ -66,11 +66,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   if (out.requiresGrad) {
     out.backwardFn = () => {
       const g = out.grad!;
-      let dPre = g;
-      if (code !== ACTIVATION_CODES.none) {
-        dPre = new Float32Array(g.length);
-        blas.activationGrad(g, data, dPre, g.length, code, alpha, false);
-      }
+      // dPre overwrites out.grad in place: nothing reads out's gradient after its own backward step.
+      const dPre = g;
+      if (code !== ACTIVATION_CODES.none) blas.activationGrad(g, data, dPre, g.length, code, alpha, false);
       if (weight.requiresGrad) blas.sgemm(true, false, outF, inF, rows, 1, dPre, outF, x.data, inF, 1, weight.gradBuffer(), inF);
       if (bias?.requiresGrad) blas.columnSums(dPre, rows, outF, bias.gradBuffer());
       if (x.requiresGrad) blas.sgemm(false, false, rows, inF, outF, 1, dPre, outF, weight.data, inF, 1, x.gradBuffer(), inF);
