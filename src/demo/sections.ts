@@ -2,10 +2,12 @@ import type { DemoSection } from "./types.ts";
 import { overviewSection } from "./overview.ts";
 import { datasetSection } from "./dataset-section.ts";
 import { discoverySection } from "./discovery-section.ts";
+import { traitsSection } from "./traits-section.ts";
 
 /** The demo's sections, in order. A capability joins the demo by adding its section here. */
 export const demoSections: DemoSection[] = [
   overviewSection,
   datasetSection,
   discoverySection,
+  traitsSection,
 ];

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { recordingIo } from "../../src/cli/io.ts";
+import { DEMO_LLM_CONFIG_ENV, traitsSection } from "../../src/demo/traits-section.ts";
+import { startFakeLlmServer } from "../helpers/fake-llm-servers.ts";
+
+async function runSection(dir: string) {
+  return traitsSection.run({ dir, seed: 5, io: recordingIo(), quick: true, artifacts: new Map() });
+}
+
+test("traits demo section without keys says how to enable inference and still shows agreement, embeddings and the privacy transform", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-demo-traits-"));
+  const saved = process.env[DEMO_LLM_CONFIG_ENV];
+  delete process.env[DEMO_LLM_CONFIG_ENV];
+  try {
+    const section = await runSection(dir);
+    assert.match(section.html, /Live LLM inference is off/);
+    assert.match(section.html, /PERSONAX_LLM_CONFIG=llm\.json/);
+    assert.match(section.html, /ICC\(2,1\)/);
+    assert.match(section.html, /<svg/);
+    assert.match(section.html, /max \|inverse − original\| with the key/);
+    assert.doesNotMatch(section.html, /NaN/);
+  } finally {
+    if (saved !== undefined) process.env[DEMO_LLM_CONFIG_ENV] = saved;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("traits demo section runs live inference when the config's keys are set (fake server), and names a missing key otherwise", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-demo-traits-"));
+  const server = await startFakeLlmServer("openai");
+  const saved = process.env[DEMO_LLM_CONFIG_ENV];
+  try {
+    const config = join(dir, "llm.json");
+    await writeFile(config, JSON.stringify({ models: [{ name: "gpt", provider: "openai", model: "fake", baseUrl: server.baseUrl, apiKeyEnv: "DEMO_TEST_KEY" }] }));
+    process.env[DEMO_LLM_CONFIG_ENV] = config;
+    delete process.env.DEMO_TEST_KEY;
+    assert.match((await runSection(dir)).html, /DEMO_TEST_KEY, which is not set/);
+    assert.equal(server.requests.length, 0);
+    process.env.DEMO_TEST_KEY = "sk-demo";
+    assert.match((await runSection(dir)).html, /Live inference with 1 model\(s\): 3\/3 assessments, 3 new calls/);
+    assert.match((await runSection(dir)).html, /3\/3 assessments, 0 new calls/, "a rerun is served from the cache");
+  } finally {
+    if (saved !== undefined) process.env[DEMO_LLM_CONFIG_ENV] = saved; else delete process.env[DEMO_LLM_CONFIG_ENV];
+    delete process.env.DEMO_TEST_KEY;
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
