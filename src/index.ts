@@ -7,3 +7,5 @@ export { openStore, Store, type EmbeddingMatrix } from "./dataset/store.ts";
 export { readTable, type Table } from "./dataset/read-table.ts";
 export { aggregateFinalScore } from "./dataset/aggregate.ts";
 export { gemm, sgemm, symmetricEigen, cholesky, choleskySolve, solve, inverseSpd, linalgBackend, type Matrix } from "./linalg/index.ts";
+export * from "./traits/index.ts";
+export * from "./embed/index.ts";
