@@ -13,7 +13,7 @@ import { ComputeError } from "../errors.ts";
 import { gammaUpperTail } from "../stats/distributions.ts";
 import { zScore } from "../stats/descriptive.ts";
 import { checkQuery, getColumn, pairLabel } from "./columns.ts";
-import { kernelSums, type KernelSums, type ScalarKernel } from "./kernel-sums.ts";
+import { kernelSums, NEGLIGIBLE_LOG_KERNEL, type KernelSums, type ScalarKernel } from "./kernel-sums.ts";
 import type { CiTest } from "./types.ts";
 
 const HsicOptions = z.object({
@@ -32,6 +32,18 @@ export function float32CrossKernel(sig: number): ScalarKernel {
 export function plainGaussianKernel(sig: number): ScalarKernel {
   const gamma = 1 / (2 * sig * sig);
   return (a, b) => Math.exp(-gamma * ((a - b) * (a - b)));
+}
+
+/**
+ * Distance beyond which the kernel is below e^−50. With the float32 cross term the exponent carries an
+ * error up to 2·|a|·|b|·2⁻²³, so the bound adds that for the largest |value| in the column.
+ */
+function negligibleDistance(values: Float64Array, sig: number, float32Cross: boolean): number {
+  const gamma = 1 / (2 * sig * sig);
+  let maxAbs = 0;
+  for (let i = 0; i < values.length; i++) maxAbs = Math.max(maxAbs, Math.abs(values[i]!));
+  const noise = float32Cross ? 2 * maxAbs * maxAbs * 2 ** -23 * 2 * gamma : 0;
+  return Math.sqrt((NEGLIGIBLE_LOG_KERNEL + noise) / gamma);
 }
 
 /** Statistic, gamma parameters and p-value from the kernel sums (hsic_test_vector). */
@@ -72,7 +84,7 @@ function makeHsic(name: "hsic" | "hsic-std"): CiTest<HsicOptions> {
         }
         let cx = getColumn(data, x), cy = getColumn(data, y);
         if (standardized) { cx = zScore(cx); cy = zScore(cy); }
-        const sums = kernelSums(cx, cy, kernel, kernel);
+        const sums = kernelSums(cx, cy, kernel, kernel, { x: negligibleDistance(cx, options.sig, !standardized), y: negligibleDistance(cy, options.sig, !standardized) });
         const r = hsicFromSums(sums);
         return {
           test: name, statistic: r.statistic, pValue: r.pValue, n: data.rows,

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { gammaUpperTail } from "../stats/distributions.ts";
 import { zScore } from "../stats/descriptive.ts";
 import { checkQuery, getColumn } from "./columns.ts";
-import { kernelSums } from "./kernel-sums.ts";
+import { kernelSums, NEGLIGIBLE_LOG_KERNEL } from "./kernel-sums.ts";
 import { kciConditional } from "./kci-conditional.ts";
 import type { CiTest } from "./types.ts";
 
@@ -49,7 +49,9 @@ export const kci: CiTest<KciOptions> = {
       const n = data.rows;
       const theta = kciUnconditionalTheta(n);
       const kernel = gaussianKernel(theta);
-      const s = kernelSums(zScore(getColumn(data, x)), zScore(getColumn(data, y)), kernel, kernel);
+      // exp(−½θd²) < e^−50 beyond this distance (see NEGLIGIBLE_LOG_KERNEL).
+      const maxDistance = Math.sqrt((2 * NEGLIGIBLE_LOG_KERNEL) / theta);
+      const s = kernelSums(zScore(getColumn(data, x)), zScore(getColumn(data, y)), kernel, kernel, { x: maxDistance, y: maxDistance });
       const statistic = s.cross;
       const meanApprox = (s.traceXc * s.traceYc) / n;
       const varApprox = (2 * s.sumSqXc * s.sumSqYc) / n / n;

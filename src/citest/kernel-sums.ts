@@ -13,6 +13,13 @@ import { uniqueCodes } from "../stats/descriptive.ts";
 /** A kernel on transformed values; must be symmetric. */
 export type ScalarKernel = (a: number, b: number) => number;
 
+/**
+ * Kernel values below e^-50 (≈ 2e-22) are treated as 0 when both values are farther apart than the
+ * kernel's `maxDistance`. Summed over at most n² = 2.5e7 pairs that changes any sum by < 1e-14
+ * absolute, far below the 1e-9 agreement with the reference, and skips most pairs of wide-range columns.
+ */
+export const NEGLIGIBLE_LOG_KERNEL = 50;
+
 export interface KernelSums {
   n: number;
   /** Σ_ij K_ij (uncentred) and trace(K), per side. */
@@ -45,13 +52,14 @@ interface Side {
   table?: Float64Array;
 }
 
-function buildSide(values: Float64Array, kernel: ScalarKernel): Side {
+function buildSide(values: Float64Array, kernel: ScalarKernel, withRowSums = true): Side {
   const { levels, codes, counts } = uniqueCodes(values);
   const k = levels.length;
   const n = values.length;
   const rowSums = new Float64Array(k);
   let raw: Float64Array | undefined;
   if (k <= TABLE_LIMIT) raw = new Float64Array(k * k);
+  else if (!withRowSums) return { levels, codes, counts, kernel, rowSums, total: Number.NaN, trace: Number.NaN };
   for (let a = 0; a < k; a++) {
     const va = levels[a]!;
     const ca = counts[a]!;
@@ -89,10 +97,18 @@ function centred(side: Side, a: number, b: number, n: number): number {
 }
 
 /** Computes every KernelSums field for columns x and y (already transformed, no NaN). */
-export function kernelSums(x: Float64Array, y: Float64Array, kernelX: ScalarKernel, kernelY: ScalarKernel): KernelSums {
+export function kernelSums(
+  x: Float64Array, y: Float64Array, kernelX: ScalarKernel, kernelY: ScalarKernel,
+  maxDistance: { x?: number; y?: number } = {},
+): KernelSums {
   const n = x.length;
-  const sx = buildSide(x, kernelX);
-  const sy = buildSide(y, kernelY);
+  // Row sums of a large side are only needed on the general path; smallLarge gets them in its own pass.
+  const lazy = distinctAtMost(x, SMALL_SIDE) || distinctAtMost(y, SMALL_SIDE);
+  const sx = buildSide(x, kernelX, !lazy);
+  const sy = buildSide(y, kernelY, !lazy);
+  // One small side (scores, codes) and one large (continuous): the one-pass O(k_large²) path.
+  if (sx.table && !sy.table && sx.levels.length <= SMALL_SIDE) return swapSides(smallLarge(sx, sy, y, maxDistance.y ?? Infinity));
+  if (sy.table && !sx.table && sy.levels.length <= SMALL_SIDE) return smallLarge(sy, sx, x, maxDistance.x ?? Infinity);
   const ky = sy.levels.length;
   // Distinct (x, y) pairs with counts.
   const pairIndex = new Map<number, number>();
@@ -109,6 +125,9 @@ export function kernelSums(x: Float64Array, y: Float64Array, kernelX: ScalarKern
   const A = Int32Array.from(pa), B = Int32Array.from(pb), W = Float64Array.from(pw);
   let cross = 0, crossSq = 0, sumSqXc = 0, sumSqYc = 0, crossSqDiag = 0;
   // Fast paths read the tables directly; the general path calls `centred` (kernel evaluated on the fly).
+  if (Number.isNaN(sx.total) || Number.isNaN(sy.total)) {
+    throw new Error("kernelSums: internal error, row sums skipped on the general path");
+  }
   const tx = sx.table, ty = sy.table;
   const kx = sx.levels.length;
   const nx = n, grandX = sx.total / (n * n), grandY = sy.total / (n * n);
@@ -143,5 +162,138 @@ export function kernelSums(x: Float64Array, y: Float64Array, kernelX: ScalarKern
     n, sumX: sx.total, sumY: sy.total, traceX: sx.trace, traceY: sy.trace, traceXc, traceYc,
     sumSqXc, sumSqYc, cross, crossSq, crossSqDiag,
     distinctX: kx, distinctY: ky, distinctPairs: m,
+  };
+}
+
+function distinctAtMost(values: Float64Array, limit: number): boolean {
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    seen.add(values[i]!);
+    if (seen.size > limit) return false;
+  }
+  return true;
+}
+
+/** The small side of smallLarge() may have at most this many distinct values (memory m × k). */
+const SMALL_SIDE = 256;
+
+function swapSides(s: KernelSums): KernelSums {
+  return {
+    ...s, sumX: s.sumY, sumY: s.sumX, traceX: s.traceY, traceY: s.traceX, traceXc: s.traceYc, traceYc: s.traceXc,
+    sumSqXc: s.sumSqYc, sumSqYc: s.sumSqXc, distinctX: s.distinctY, distinctY: s.distinctX,
+  };
+}
+
+/**
+ * Sums when side t has few distinct values (centred table Tc) and side v many. Returned with t as "x".
+ * With Uv[c][b] = Σ_{j: t_j = b} Kv(v_c, v_j) (and U2v with Kv²), one pass over the pairs of distinct v
+ * values gives everything:
+ *   cross   = Σ_ab Tc[a,b]·G[a,b],  G[a,b] = Σ_{i∈a, j∈b} Kv_ij (rows of Tc sum to 0, so Kv needs no centring)
+ *   ΣKvc²   = ΣKv² − (2/n)·Σ_i R_i² + S²/n²
+ *   crossSq = Σ_ij W·(Kv − s_i − s_j)², W = Tc², s_i = R_i/n − S/(2n²), expanded into G2, Uv and
+ *             per-category sums of s and s².
+ * Levels are sorted, so the inner loop stops once the kernel is negligible (NEGLIGIBLE_LOG_KERNEL).
+ */
+function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number): KernelSums {
+  const n = vValues.length;
+  const kt = t.levels.length, kv = v.levels.length;
+  const tc = t.table!;
+  // Rows of each v level, grouped by t level: entries (tCode, count).
+  const entryStart = new Int32Array(kv + 1);
+  const pairCount = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const key = v.codes[i]! * kt + t.codes[i]!;
+    pairCount.set(key, (pairCount.get(key) ?? 0) + 1);
+  }
+  const keys = [...pairCount.keys()].sort((a, b) => a - b);
+  const entryT = new Int32Array(keys.length), entryW = new Float64Array(keys.length);
+  keys.forEach((key, e) => {
+    const c = Math.floor(key / kt);
+    entryT[e] = key - c * kt;
+    entryW[e] = pairCount.get(key)!;
+    entryStart[c + 1]!++;
+  });
+  for (let c = 0; c < kv; c++) entryStart[c + 1]! += entryStart[c]!;
+  const u = new Float64Array(kv * kt), u2 = new Float64Array(kv * kt);
+  const levels = v.levels, kernel = v.kernel;
+  for (let c = 0; c < kv; c++) {
+    const vc = levels[c]!;
+    const cStart = entryStart[c]!, cEnd = entryStart[c + 1]!;
+    // d = c: the pairs inside one v level.
+    const kcc = kernel(vc, vc);
+    for (let e = cStart; e < cEnd; e++) {
+      u[c * kt + entryT[e]!]! += kcc * entryW[e]!;
+      u2[c * kt + entryT[e]!]! += kcc * kcc * entryW[e]!;
+    }
+    const limit = vc + maxDistance;
+    for (let d = c + 1; d < kv; d++) {
+      const vd = levels[d]!;
+      if (vd > limit) break;
+      const k = kernel(vc, vd);
+      const k2 = k * k;
+      const dStart = entryStart[d]!, dEnd = entryStart[d + 1]!;
+      for (let e = dStart; e < dEnd; e++) {
+        const w = entryW[e]!, at = c * kt + entryT[e]!;
+        u[at]! += k * w; u2[at]! += k2 * w;
+      }
+      for (let e = cStart; e < cEnd; e++) {
+        const w = entryW[e]!, at = d * kt + entryT[e]!;
+        u[at]! += k * w; u2[at]! += k2 * w;
+      }
+    }
+  }
+  // Row sums and grand total of Kv; the centring offsets s_c.
+  const rowSums = new Float64Array(kv);
+  let total = 0, traceV = 0;
+  for (let c = 0; c < kv; c++) {
+    let r = 0;
+    for (let b = 0; b < kt; b++) r += u[c * kt + b]!;
+    rowSums[c] = r;
+    total += v.counts[c]! * r;
+    traceV += v.counts[c]! * kernel(levels[c]!, levels[c]!);
+  }
+  const sOff = new Float64Array(kv);
+  for (let c = 0; c < kv; c++) sOff[c] = rowSums[c]! / n - total / (2 * n * n);
+  const g = new Float64Array(kt * kt), g2 = new Float64Array(kt * kt);
+  const q1 = new Float64Array(kt), q2 = new Float64Array(kt);
+  let sumSqRow = 0, crossDiag = 0, linear = 0;
+  const w = new Float64Array(kt * kt);
+  for (let i = 0; i < kt * kt; i++) w[i] = tc[i]! * tc[i]!;
+  for (let c = 0; c < kv; c++) {
+    sumSqRow += v.counts[c]! * rowSums[c]! ** 2;
+    const kvcDiag = kernel(levels[c]!, levels[c]!) - (2 * rowSums[c]!) / n + total / (n * n);
+    for (let e = entryStart[c]!; e < entryStart[c + 1]!; e++) {
+      const a = entryT[e]!, cnt = entryW[e]!;
+      let wu = 0;
+      for (let b = 0; b < kt; b++) {
+        g[a * kt + b]! += cnt * u[c * kt + b]!;
+        g2[a * kt + b]! += cnt * u2[c * kt + b]!;
+        wu += w[a * kt + b]! * u[c * kt + b]!;
+      }
+      linear += cnt * sOff[c]! * wu;
+      q1[a]! += cnt * sOff[c]!;
+      q2[a]! += cnt * sOff[c]! ** 2;
+      const d = tc[a * kt + a]! * kvcDiag;
+      crossDiag += cnt * d * d;
+    }
+  }
+  let cross = 0, sumKv2 = 0, crossSq = 0, sumSqTc = 0;
+  for (let a = 0; a < kt; a++) {
+    for (let b = 0; b < kt; b++) {
+      const at = a * kt + b;
+      cross += tc[at]! * g[at]!;
+      sumKv2 += g2[at]!;
+      crossSq += w[at]! * g2[at]! + 2 * w[at]! * t.counts[b]! * q2[a]! + 2 * w[at]! * q1[a]! * q1[b]!;
+      sumSqTc += t.counts[a]! * t.counts[b]! * w[at]!;
+    }
+  }
+  crossSq -= 4 * linear;
+  const sumSqVc = sumKv2 - (2 / n) * sumSqRow + (total * total) / (n * n);
+  let traceTc = 0;
+  for (let a = 0; a < kt; a++) traceTc += t.counts[a]! * tc[a * kt + a]!;
+  return {
+    n, sumX: t.total, sumY: total, traceX: t.trace, traceY: traceV, traceXc: traceTc, traceYc: traceV - total / n,
+    sumSqXc: sumSqTc, sumSqYc: sumSqVc, cross, crossSq, crossSqDiag: crossDiag,
+    distinctX: kt, distinctY: kv, distinctPairs: keys.length,
   };
 }

@@ -1,0 +1,37 @@
+/**
+ * Runs Level I cells on worker threads (both cores). Each worker gets the needed columns once, then
+ * pulls cells one at a time; the most expensive cells (most distinct value pairs) are handed out first.
+ */
+import { Worker } from "node:worker_threads";
+import { cpus } from "node:os";
+import type { CellOutcome, CellTask } from "./level1.ts";
+import type { NumericTable } from "./table.ts";
+
+export async function runCellsOnWorkers(
+  table: NumericTable,
+  tasks: CellTask[],
+  workerCount: number,
+  onOutcome: (o: CellOutcome) => void,
+): Promise<void> {
+  if (!tasks.length) return;
+  const needed = [...new Set(tasks.flatMap((t) => [t.row, t.col]))];
+  const columns: Record<string, Float64Array> = {};
+  for (const name of needed) columns[name] = table.columns.get(name)!;
+  const distinct = new Map(needed.map((name) => [name, new Set(columns[name]).size]));
+  const cost = (t: CellTask) => Math.min(table.rows, distinct.get(t.row)! * distinct.get(t.col)!) ** 2;
+  const queue = [...tasks].sort((a, b) => cost(b) - cost(a));
+  const count = Math.max(1, Math.min(workerCount, cpus().length, queue.length));
+  // A .mjs entry that registers tsx, since worker threads do not inherit the loader of the main thread.
+  const workerUrl = new URL("./level1-worker.mjs", import.meta.url);
+  await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(workerUrl, { workerData: { source: table.source, names: needed, columns, rows: table.rows } });
+    const next = () => {
+      const task = queue.shift();
+      if (task) worker.postMessage(task);
+      else void worker.terminate().then(() => resolve());
+    };
+    worker.on("message", (o: CellOutcome) => { onOutcome(o); next(); });
+    worker.on("error", reject);
+    worker.on("online", next);
+  })));
+}
