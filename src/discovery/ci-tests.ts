@@ -2,13 +2,40 @@ import { ciTestNames, getCiTest } from "../citest/registry.ts";
 import type { CiQueryFn } from "../citest/types.ts";
 import { UsageError } from "../errors.ts";
 import { matrix, type Matrix } from "../linalg/matrix.ts";
+import { ciKey } from "./pc/ci-runner.ts";
 
-/** Prepares a registry CI test (src/citest/registry.ts) by name on a data matrix. */
+/** Whether a test draws random numbers (its options have a `seed`), e.g. RCIT's random Fourier features. */
+export function isRandomizedTest(name: string): boolean {
+  const shape = (getCiTest(name).options as { shape?: Record<string, unknown> }).shape;
+  return !!shape && "seed" in shape;
+}
+
+/** 32-bit FNV-1a of a string. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Prepares a registry CI test (src/citest/registry.ts) by name on a data matrix.
+ *
+ * A randomized test (RCIT) prepared once draws from one stream, so a query's p-value would depend on
+ * which queries ran before it, and PC's result on the order and thread count. Here such a test gets its
+ * own stream per query: the seed is derived from the base seed and the canonical query, so every query
+ * has one answer however and wherever it runs.
+ */
 export function prepareRegistryTest(name: string, data: Matrix, options?: Record<string, unknown>, columnNames?: readonly string[]): CiQueryFn {
   if (!(ciTestNames as string[]).includes(name)) {
     throw new UsageError(`unknown CI test "${name}"`, `use one of: ${ciTestNames.join(", ")}`);
   }
-  return getCiTest(name).prepare(data, options, { columnNames });
+  const test = getCiTest(name);
+  if (!isRandomizedTest(name) || options?.drawSource !== undefined) return test.prepare(data, options, { columnNames });
+  const baseSeed = Number(options?.seed ?? 0);
+  return (x, y, z) => {
+    const seed = (Math.imul(baseSeed | 0, 1000003) ^ fnv1a(ciKey(x, y, z))) >>> 1;
+    return test.prepare(data, { ...options, seed }, { columnNames })(x, y, z);
+  };
 }
 
 export { ciTestNames };

@@ -4,8 +4,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dSeparationOracle } from "../../src/discovery/d-separation.ts";
 import { randomDag, sampleLinearGaussian } from "../../src/discovery/random-dag.ts";
+import { prepareRegistryTest } from "../../src/discovery/ci-tests.ts";
 import { runPc, runPcParallel } from "../../src/discovery/run-pc.ts";
-import { fromRows } from "../../src/linalg/matrix.ts";
+import { fromColumns, fromRows } from "../../src/linalg/matrix.ts";
+import { readTable } from "../../src/dataset/read-table.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { fixtureRoot } from "./fixtures.ts";
 
@@ -39,4 +41,15 @@ test("runPcParallel with fisherz on athle_n2000_s0 (13 columns, NaN rows dropped
   const sequential = runPc(data, { test: "fisherz", nodeNames: nodes });
   assert.equal(sequential.rowsUsed, 1532);
   sameRun(sequential, await runPcParallel(data, { test: "fisherz", threads: 2, nodeNames: nodes }));
+});
+
+test("runPcParallel with the randomized rcit equals runPc: each query draws from its own seed, so order and threads do not matter", async () => {
+  const nodes = ["X1", "X2", "X3", "X4", "X5", "X6"];
+  const table = await readTable(join(fixtureRoot, "data/nonlinear_n500_s0.csv"), { columns: nodes });
+  const data = fromColumns(nodes.map((n) => table.columns[n] as Float64Array));
+  const sequential = runPc(data, { test: "rcit", nodeNames: nodes, depth: 0 });
+  sameRun(sequential, await runPcParallel(data, { test: "rcit", nodeNames: nodes, depth: 0, threads: 2 }));
+  // Asking the same queries in reverse order gives the same p-values.
+  const query = prepareRegistryTest("rcit", data);
+  for (const t of [...sequential.tests].reverse()) assert.equal(query(t.x, t.y, t.S).pValue, t.p);
 });
