@@ -145,3 +145,20 @@ test("planInference() prints prompts and a cost estimate without calling anythin
     assert.ok(plan.estimatedCostUsd > 0);
   } finally { store.close(); }
 });
+
+test("Dec and Text protocols are mapped back to the increasing numeric scale (same answers as Number-L3-Inc)", async () => {
+  const { syncAssessments } = await import("../../src/traits/aggregate.ts");
+  const store = await openStore(":memory:");
+  try {
+    await store.insertPersons(persons("Scale", 4).map((p) => ({ id: p.id, flavour: "athle" as const, birth_year: null, birth_month: null, birth_day: null,
+      latitude: null, longitude: null, height_cm: null, weight_kg: null, occupation: null, gender: null, league: null })));
+    const { summary } = await run(store, { persons: persons("Scale", 4), models: ["gpt", "gemini"], protocols: ["Number-L3-Inc", "Number-L3-Dec", "Text-L3-Inc"] });
+    assert.equal(summary.ok, 4 * 2 * 3);
+    await syncAssessments(store);
+    const rows = await store.readTraitAssessments();
+    const scores = (protocol: string) => rows.filter((r) => r.protocol === protocol).map((r) => [r.person_id, r.llm, r.score_o, r.score_c, r.score_e, r.score_a, r.score_n]);
+    assert.deepEqual(scores("Number-L3-Dec"), scores("Number-L3-Inc"));
+    assert.deepEqual(scores("Text-L3-Inc"), scores("Number-L3-Inc"));
+    assert.ok(rows.some((r) => r.score_o === 1) && rows.some((r) => r.score_o === 3), "the fake answers span the scale");
+  } finally { store.close(); }
+});
