@@ -9,3 +9,4 @@ export { aggregateFinalScore } from "./dataset/aggregate.ts";
 export { gemm, sgemm, symmetricEigen, cholesky, choleskySolve, solve, inverseSpd, linalgBackend, type Matrix } from "./linalg/index.ts";
 export * from "./traits/index.ts";
 export * from "./embed/index.ts";
+export * from "./discovery/index.ts";
