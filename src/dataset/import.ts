@@ -62,7 +62,7 @@ export interface HfMetadata {
 
 const MISSING = `('', 'NaN', 'nan', 'NA', 'null', 'NULL', 'None')`;
 /** The column as trimmed text, NULL when missing (empty, NaN, NA, null). */
-const text = (column: string) => `CASE WHEN trim(CAST(${q(column)} AS VARCHAR)) IN ${MISSING} THEN NULL ELSE trim(CAST(${q(column)} AS VARCHAR)) END`;
+const normalized = (column: string) => `CASE WHEN trim(CAST(${q(column)} AS VARCHAR)) IN ${MISSING} THEN NULL ELSE trim(CAST(${q(column)} AS VARCHAR)) END`;
 
 interface Check {
   column: string;
@@ -94,8 +94,14 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     const reader = kind === "csv"
       ? `read_csv(${lit(file)}, header = true, all_varchar = true, delim = ${lit(extname(file).toLowerCase() === ".tsv" ? "\t" : ",")}, quote = '"', escape = '"', null_padding = false)`
       : kind === "parquet" ? `read_parquet([${(shards ?? [file]).map(lit).join(", ")}])` : `read_json_auto(${lit(file)})`;
+    // CSV fields are normalised once while staging (trimmed; "", NaN, NA, null → NULL), so every later check
+    // reads plain columns; typed Parquet/JSON columns (lists, structs) are staged as they are.
+    const text = kind === "csv" ? (column: string) => q(column) : normalized;
     try {
-      await conn.run(`CREATE OR REPLACE TEMP TABLE import_src AS SELECT * FROM ${reader}`);
+      const columns = kind === "csv"
+        ? (await store.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((d) => `${normalized(d.column_name)} AS ${q(d.column_name)}`).join(", ")
+        : "*";
+      await conn.run(`CREATE OR REPLACE TEMP TABLE import_src AS SELECT ${columns} FROM ${reader}`);
     } catch (error) {
       throw await readError(file, kind, error);
     }
