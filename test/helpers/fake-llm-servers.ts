@@ -152,7 +152,9 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
         : (body.requests ?? [body]).map((r: any) => r.content?.parts?.map((p: any) => p.text).join("") ?? "");
       requests.push({ kind: "embed", model, person: undefined, status: 200, fault: undefined, validReply: false, followUps: 0, at: Date.now() });
       const vectors = texts.map((t) => Array.from({ length: 8 }, (_, i) => unit(`${t}|${i}`) - 0.5));
-      if (kind === "openai") return send(res, 200, { object: "list", model, data: vectors.map((embedding, index) => ({ object: "embedding", index, embedding })), usage: { prompt_tokens: texts.join(" ").length >> 2, total_tokens: texts.join(" ").length >> 2 } });
+      // The openai SDK asks for base64 (little-endian float32) unless told otherwise, as the real API allows.
+      const encode = (v: number[]) => (body.encoding_format === "base64" ? Buffer.from(Float32Array.from(v).buffer).toString("base64") : v);
+      if (kind === "openai") return send(res, 200, { object: "list", model, data: vectors.map((embedding, index) => ({ object: "embedding", index, embedding: encode(embedding) })), usage: { prompt_tokens: texts.join(" ").length >> 2, total_tokens: texts.join(" ").length >> 2 } });
       return send(res, 200, { embeddings: vectors.map((values) => ({ values })) });
     }
 
