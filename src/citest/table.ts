@@ -98,3 +98,32 @@ export function completeRows(table: NumericTable, names: readonly string[]): Mat
   }
   return out;
 }
+
+/**
+ * Adapts a dataset table (src/dataset/read-table.ts: numeric columns as Float64Array, others as strings)
+ * to the CI tests' numeric table. Asking for a text column is a DataError that says how to fix it.
+ */
+export function numericTableFrom(
+  table: { names: string[]; columns: Record<string, Float64Array | string[]>; nRows: number },
+  source: string,
+  wanted: readonly string[],
+): NumericTable {
+  const columns = new Map<string, Float64Array>();
+  for (const name of table.names) {
+    const c = table.columns[name];
+    if (c instanceof Float64Array) columns.set(name, c);
+  }
+  for (const name of wanted) {
+    if (!(name in table.columns)) {
+      throw new DataError(source, 0, name, `no such column; available: ${table.names.join(", ")}`, "check --rows/--cols");
+    }
+    const c = table.columns[name];
+    if (!(c instanceof Float64Array)) {
+      const bad = (c as string[]).findIndex((v) => v !== "" && Number.isNaN(Number(v)));
+      throw new DataError(source, bad >= 0 ? bad + 2 : 0, name,
+        `is not numeric${bad >= 0 ? ` ("${(c as string[])[bad]}")` : ""}`,
+        "CI tests need numbers: use the integer-coded column (e.g. Occupation_idx) or encode the categories");
+    }
+  }
+  return { source, names: table.names.filter((n) => columns.has(n)), columns, rows: table.nRows };
+}

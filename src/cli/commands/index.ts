@@ -5,6 +5,7 @@ import { synthCommand, importCommand, exportCommand, storeCommand } from "./data
 import { traitsCommand } from "./traits.ts";
 import { embedCommand } from "./embed.ts";
 import { discoverCommand } from "./discover.ts";
+import { level1Command } from "./level1.ts";
 
 /** Every top-level command. Adding a command means one file in this folder and one line here. */
 export const commandFactories: Array<(io: CliIo) => Command> = [
@@ -13,4 +14,5 @@ export const commandFactories: Array<(io: CliIo) => Command> = [
   traitsCommand,
   embedCommand,
   discoverCommand,
+  level1Command,
 ];

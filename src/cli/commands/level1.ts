@@ -1,0 +1,62 @@
+import { Command } from "commander";
+import { z } from "zod";
+import type { CliIo } from "../io.ts";
+import { parseOptions, seedOption, splitList } from "../options.ts";
+import { readTable } from "../../dataset/read-table.ts";
+import { runLevel1 } from "../../citest/level1.ts";
+import { writeLevel1Outputs } from "../../citest/level1-output.ts";
+import { numericTableFrom } from "../../citest/table.ts";
+import { ciTestNames } from "../../citest/registry.ts";
+import { UsageError } from "../../errors.ts";
+
+const Options = z.object({
+  data: z.string().min(1),
+  rows: z.string().min(1),
+  cols: z.string().min(1),
+  tests: z.string().min(1),
+  perLlm: z.boolean(),
+  alpha: z.coerce.number().gt(0).lt(1),
+  correct: z.enum(["bh", "none"]),
+  seed: seedOption,
+  workers: z.coerce.number().int().min(0).max(64),
+  out: z.string().min(1),
+  json: z.boolean(),
+});
+
+export const level1Command = (io: CliIo) =>
+  new Command("level1")
+    .description("Level I: test every trait against every feature with several independence tests; write matrices, JSON, heatmaps and a summary")
+    .requiredOption("--data <path>", "PersonaX store (.duckdb), CSV or Parquet table")
+    .requiredOption("--rows <names>", "comma-separated trait columns, e.g. final_o,final_c,final_e,final_a,final_n")
+    .requiredOption("--cols <names>", "comma-separated feature columns")
+    .option("--tests <names>", `comma-separated tests: ${ciTestNames.join(", ")}`, "kci,rcit,hsic,chisq,gsq,fisherz")
+    .option("--per-llm", "also test each LLM's own scores (<llm>_<trait>), grouped per LLM in the heatmaps", false)
+    .option("--alpha <level>", "significance level", "0.05")
+    .option("--correct <method>", "multiple-testing correction per test: bh or none", "bh")
+    .option("--seed <n>", "seed of RCIT's random features", "0")
+    .option("--workers <n>", "worker threads for the kernel tests (0 = none)", "2")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--json", "print the summary as JSON", false)
+    .action(async (raw) => {
+      const opts = parseOptions(Options, raw, "level1");
+      const rows = splitList(opts.rows), cols = splitList(opts.cols), tests = splitList(opts.tests);
+      const unknown = tests.filter((t) => !ciTestNames.includes(t as never));
+      if (unknown.length) throw new UsageError(`unknown test(s): ${unknown.join(", ")}`, `valid tests: ${ciTestNames.join(", ")}`);
+      const table = await readTable(opts.data);
+      const data = numericTableFrom(table, opts.data, [...rows, ...cols]);
+      const total = tests.length * rows.length * cols.length;
+      const bar = io.progress({ label: "level1", total });
+      const result = await runLevel1({
+        data, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, seed: opts.seed,
+        workers: opts.workers, onProgress: (done, all) => bar.update(done, all),
+      });
+      bar.finish();
+      const files = await writeLevel1Outputs(result, opts.out);
+      if (opts.json) io.out(JSON.stringify(result.summary, null, 2));
+      else {
+        for (const s of result.summary.significant) {
+          io.out(`${s.test}: ${s.rejected}/${s.tested} pairs rejected${s.errors ? `, ${s.errors} errors` : ""}`);
+        }
+        io.out(`wrote ${files.length} files to ${opts.out}`);
+      }
+    });
