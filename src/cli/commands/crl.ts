@@ -1,0 +1,119 @@
+import { Command } from "commander";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import type { CliIo } from "../io.ts";
+import { parseOptions, seedOption } from "../options.ts";
+import { CrlMode } from "../../crl/config.ts";
+import { loadCrlRunConfig, runCrlFromConfig } from "../../crl/run-config.ts";
+import { runSyntheticCase, syntheticTrainDefaults } from "../../crl/synthetic-run.ts";
+import { evaluateCrlRun } from "../../crl/evaluate.ts";
+import { saveCurves } from "../../crl/curves.ts";
+import { crlCaseIds } from "../../synth/crl-cases.ts";
+
+const TrainOptions = z.object({ config: z.string().min(1), json: z.boolean() });
+const EvalOptions = z.object({ run: z.string().min(1), truth: z.string().optional(), method: z.enum(["pearson", "spearman"]), json: z.boolean() });
+const BenchCaseOptions = z.object({
+  seed: seedOption,
+  mode: CrlMode,
+  epochs: z.coerce.number().int().min(1).optional(),
+  lr: z.coerce.number().gt(0).optional(),
+  batchSize: z.coerce.number().int().min(0).optional(),
+  n: z.coerce.number().int().min(50).optional(),
+  out: z.string().optional(),
+  json: z.boolean(),
+});
+
+const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(3));
+
+export const crlCommand = (io: CliIo) => {
+  const crl = new Command("crl").description("Level II: causal representation learning (train, evaluate, synthetic benchmark cases)");
+
+  crl.command("train")
+    .description("train the CRL model from a crl.json config (store embeddings or a synthetic case), write latents back, run PC on them")
+    .requiredOption("--config <path>", "crl.json (see src/crl/run-config.ts for the fields)")
+    .option("--json", "print the run summary as JSON", false)
+    .action(async (raw) => {
+      const opts = parseOptions(TrainOptions, raw, "crl train");
+      const { config, baseDir } = await loadCrlRunConfig(opts.config);
+      const epochs = config.train.epochs;
+      const bar = io.progress({ label: "crl train", total: epochs, unit: "epochs" });
+      const summary = await runCrlFromConfig(config, { baseDir, callbacks: { onProgress: bar.callback }, log: (line) => io.err(line) });
+      bar.finish();
+      if (opts.json) io.out(JSON.stringify(summary, null, 2));
+      else {
+        io.out([
+          `CRL run: ${summary.source}`,
+          `${summary.rows} rows, latents ${summary.latentNames.join(", ")}`,
+          `${summary.epochs} epochs, ${summary.secondsPerEpoch.toFixed(3)} s/epoch; final validation loss ${summary.final.valLoss.toPrecision(4)}`,
+          ...(summary.final.mcc !== undefined ? [`MCC ${fmt(summary.final.mcc)}, R² ${fmt(summary.final.r2)} (in-sample), ${fmt(summary.final.r2HeldOut)} (held-out)`] : []),
+          ...(summary.storeRunId !== undefined ? [`latents written to the store as CRL run ${summary.storeRunId}`] : []),
+          ...(summary.pc ? [`PC (${summary.pc.test}, α = ${summary.pc.alpha}) on ${summary.pc.rows} evaluation rows: ${summary.pc.edges.join("; ") || "no edges"}`] : []),
+          `outputs in ${summary.outDir}`,
+        ].join("\n"));
+      }
+    });
+
+  crl.command("eval")
+    .description("score a CRL run's latents against the true latents (MCC, R² in-sample and held-out, SHD)")
+    .requiredOption("--run <dir>", "output folder of 'personax crl train'")
+    .option("--truth <path>", "true latents: CSV with an id column and one column per latent (default: the run's synthetic truth)")
+    .option("--method <name>", "correlation for MCC: pearson or spearman", "pearson")
+    .option("--json", "print JSON", false)
+    .action(async (raw) => {
+      const opts = parseOptions(EvalOptions, raw, "crl eval");
+      const result = await evaluateCrlRun(opts.run, { truthPath: opts.truth, method: opts.method });
+      if (opts.json) io.out(JSON.stringify(result, null, 2));
+      else {
+        io.out([
+          `evaluation split: ${result.rows} rows; true latents ${result.trueNames.join(", ")}; learned ${result.learnedNames.join(", ")}`,
+          `MCC (${opts.method}) ${fmt(result.mcc)}: ${result.pairs.map((p) => `${p.truth}~${p.learned} ${p.absR.toFixed(3)}`).join(", ")}`,
+          `R² ${fmt(result.r2InSample)} in-sample, ${fmt(result.r2HeldOut)} held-out (kernel ridge, ${result.r2Rows} rows)`,
+          ...(result.shd !== undefined ? [`SHD of the learned latent graph vs the truth: ${result.shd}`] : []),
+        ].join("\n"));
+      }
+    });
+
+  crl.command("bench-case")
+    .description(`train on one seeded replicate of a synthetic benchmark case (${crlCaseIds.join(", ")}) and report MCC/R²`)
+    .argument("<case>", `case id: ${crlCaseIds.join(", ")}`)
+    .option("--seed <n>", "random seed (data and training)", "1")
+    .option("--mode <mode>", "default or faithful (the public code's behaviour)", "default")
+    .option("--epochs <n>", "training epochs (default: the benchmark's)")
+    .option("--lr <rate>", "learning rate")
+    .option("--batch-size <n>", "mini-batch size (0 = full batch)")
+    .option("--n <rows>", "rows to generate (default 10,000)")
+    .option("--out <dir>", "save curves (JSON, SVG, PNG) here")
+    .option("--json", "print JSON", false)
+    .action(async (caseId: string, raw) => {
+      const opts = parseOptions(BenchCaseOptions, raw, "crl bench-case");
+      const defaults = syntheticTrainDefaults(opts.mode);
+      const epochs = opts.epochs ?? defaults.epochs;
+      const bar = io.progress({ label: `crl case ${caseId} (${opts.mode})`, total: epochs, unit: "epochs" });
+      const result = await runSyntheticCase({
+        caseId,
+        seed: opts.seed,
+        mode: opts.mode,
+        nSamples: opts.n,
+        train: {
+          epochs,
+          ...(opts.lr !== undefined ? { learningRate: opts.lr } : {}),
+          ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
+        },
+        callbacks: { onProgress: bar.callback },
+      });
+      bar.finish();
+      const files = opts.out ? await saveCurves(resolve(opts.out), result.training) : [];
+      const summary = {
+        case: caseId, seed: opts.seed, mode: opts.mode, epochs: result.epochs, mcc: result.mcc, r2: result.r2, r2HeldOut: result.r2HeldOut,
+        shd: result.shd, bestMcc: result.bestMcc, bestEpoch: result.bestEpoch, secondsPerEpoch: result.secondsPerEpoch, files,
+      };
+      if (opts.json) io.out(JSON.stringify(summary, null, 2));
+      else {
+        io.out(`case ${caseId}, seed ${opts.seed}, ${opts.mode} mode, ${result.epochs} epochs (${result.secondsPerEpoch.toFixed(2)} s/epoch): ` +
+          `MCC ${fmt(result.mcc)} (best ${fmt(result.bestMcc)} at epoch ${result.bestEpoch}), R² ${fmt(result.r2)} in-sample / ${fmt(result.r2HeldOut)} held-out` +
+          (result.shd !== undefined ? `, SHD ${result.shd}` : "") + (files.length ? `\ncurves: ${join(resolve(opts.out!), "curves.json")}` : ""));
+      }
+    });
+
+  return crl;
+};

@@ -1,0 +1,215 @@
+/**
+ * A complete CRL run from a `crl.json` config: load the data (a store's embeddings or a synthetic
+ * case), train, save curves/plots/checkpoints/latents into the output folder, write the latents back to
+ * the store, then run PC on the evaluation split's latents with "no edge into a shared latent" knowledge
+ * and render the graph. The library function behind `personax crl train`.
+ *
+ * crl.json:
+ *   { "data": { "store": "celeb.duckdb", "flavour": "celeb",
+ *               "modalities": [ { "name": "face", "kind": "face", "latentDim": 10 },
+ *                               { "name": "text", "kind": "text", "latentDim": 5 } ] },
+ *     // or "data": { "synthetic": { "case": "a", "seed": 1, "nSamples": 10000 } }
+ *     "model": { "sharedDim": 3, "hidden": [512, 256, 128], "activation": "elu", "mode": "default" },
+ *     "train": { "epochs": 1000, "learningRate": 3e-4, "evalEvery": 100 },
+ *     "pc": { "test": "fisherz", "alpha": 0.05 },
+ *     "out": "crl-run" }
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../errors.ts";
+import type { Matrix } from "../linalg/matrix.ts";
+import { openStore } from "../dataset/store.ts";
+import { runPc } from "../discovery/run-pc.ts";
+import { pcResultToJson } from "../discovery/export.ts";
+import { svgToPng } from "../report/png.ts";
+import { generateCrlCase } from "../synth/crl-cases.ts";
+import { CrlModelConfig, CrlTrainConfig } from "./config.ts";
+import { saveCurves } from "./curves.ts";
+import { datasetFromMultimodal, modalityConfigs, type CrlDataset } from "./data.ts";
+import { latentGraphSvg } from "./latent-graph.ts";
+import { readCrlDatasetFromStore, StoreModalitySpec, writeCrlLatents } from "./store-io.ts";
+import { trainCrl, type CrlTrainCallbacks, type CrlTrainResult } from "./train.ts";
+
+const ModelOverrides = CrlModelConfig.omit({ modalities: true }).partial();
+
+export const CrlRunConfig = z.object({
+  data: z.union([
+    z.object({
+      store: z.string().min(1),
+      flavour: z.enum(["celeb", "athle"]).optional(),
+      modalities: z.array(StoreModalitySpec).min(1),
+    }),
+    z.object({
+      synthetic: z.object({ case: z.string().min(1), seed: z.number().int().min(0).default(1), nSamples: z.number().int().min(20).optional() }),
+    }),
+  ]),
+  model: ModelOverrides.prefault({}),
+  train: CrlTrainConfig.prefault({}),
+  pc: z.object({
+    enabled: z.boolean().default(true),
+    test: z.string().default("fisherz"),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+  }).prefault({}),
+  /** Output folder; relative paths are resolved against the config file's folder. */
+  out: z.string().default("crl-run"),
+  /** Write the learned latents back into the store (store data only). */
+  writeLatents: z.boolean().default(true),
+});
+export type CrlRunConfig = z.input<typeof CrlRunConfig>;
+
+export interface CrlRunSummary {
+  outDir: string;
+  source: string;
+  rows: number;
+  latentNames: string[];
+  epochs: number;
+  secondsPerEpoch: number;
+  final: CrlTrainResult["final"];
+  best?: CrlTrainResult["best"];
+  storeRunId?: number;
+  pc?: { test: string; alpha: number; edges: string[]; rows: number };
+  files: string[];
+}
+
+export async function loadCrlRunConfig(path: string): Promise<{ config: z.output<typeof CrlRunConfig>; baseDir: string }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(path, `cannot read the CRL config: ${error instanceof Error ? error.message : String(error)}`, "pass a JSON file like docs in src/crl/run-config.ts");
+  }
+  const parsed = CrlRunConfig.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(path, parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+      "see the crl.json example at the top of src/crl/run-config.ts");
+  }
+  return { config: parsed.data, baseDir: dirname(resolve(path)) };
+}
+
+export async function runCrlFromConfig(
+  config: z.output<typeof CrlRunConfig>,
+  options: { baseDir?: string; callbacks?: CrlTrainCallbacks; log?: (line: string) => void } = {},
+): Promise<CrlRunSummary> {
+  const baseDir = options.baseDir ?? process.cwd();
+  const outDir = resolve(baseDir, config.out);
+  await mkdir(outDir, { recursive: true });
+  const log = options.log ?? (() => {});
+
+  let dataset: CrlDataset;
+  let latentDims: number[];
+  let source: string;
+  let storePath: string | undefined;
+  if ("store" in config.data) {
+    const spec = config.data;
+    storePath = resolve(baseDir, spec.store);
+    const store = await openStore(storePath, { readOnly: true });
+    try {
+      const read = await readCrlDatasetFromStore(store, spec.modalities, spec.flavour);
+      dataset = read.dataset;
+      latentDims = read.latentDims;
+      source = `store ${storePath}: ${read.blocks.map((b, i) => `${spec.modalities[i]!.name} = ${b.join(" + ")}`).join("; ")}`;
+      if (read.droppedPersons > 0) log(`${read.droppedPersons} persons lack some embedding block and were left out`);
+    } finally {
+      store.close();
+    }
+  } else {
+    const s = config.data.synthetic;
+    const data = generateCrlCase(s.case, s.seed, { nSamples: s.nSamples });
+    dataset = datasetFromMultimodal(data);
+    latentDims = data.spec.modalities.map((m) => m.latentDim);
+    source = `synthetic case ${s.case} (seed ${s.seed}, ${data.spec.nSamples} rows)`;
+    if (config.model.sharedDim === undefined) config.model.sharedDim = data.spec.sharedDim;
+  }
+  log(`data: ${source}`);
+
+  const modelConfig: CrlModelConfig = { ...config.model, modalities: modalityConfigs(dataset, latentDims) };
+  const trainConfig = { ...config.train, checkpointDir: config.train.checkpointDir ? resolve(baseDir, config.train.checkpointDir) : join(outDir, "checkpoints") };
+  const result = await trainCrl(dataset, modelConfig, trainConfig, options.callbacks);
+  const files = await saveCurves(outDir, result);
+
+  // Latents of every row, with the split each row belongs to.
+  const isEval = new Set(result.evalRows);
+  const csv = [["id", "split", ...result.latentNames].join(",")];
+  for (let i = 0; i < result.latents.rows; i++) {
+    const row = Array.from(result.latents.data.subarray(i * result.latents.cols, (i + 1) * result.latents.cols), (v) => String(v));
+    csv.push([csvCell(dataset.ids?.[i] ?? String(i)), isEval.has(i) ? "eval" : "train", ...row].join(","));
+  }
+  const latentsPath = join(outDir, "latents.csv");
+  await writeFile(latentsPath, csv.join("\n") + "\n");
+  files.push(latentsPath);
+
+  let storeRunId: number | undefined;
+  if (storePath && config.writeLatents) {
+    const store = await openStore(storePath);
+    try {
+      storeRunId = await writeCrlLatents(store, dataset.ids!, result.latentNames, result.latents, { params: { model: modelConfig, train: trainConfig }, seed: result.config.train.seed });
+    } finally {
+      store.close();
+    }
+    log(`latents written to ${storePath} (crl_latents, run ${storeRunId})`);
+  }
+
+  const graphSpec = {
+    names: result.latentNames,
+    owner: result.model.owner,
+    modalityNames: result.model.config.modalities.map((m) => m.name),
+  };
+  const learnedSvg = await latentGraphSvg({ ...graphSpec, adjacency: result.learnedAdjacency, title: "learned adjacency A (model)" });
+  await writeFile(join(outDir, "graph-learned.svg"), learnedSvg);
+  files.push(join(outDir, "graph-learned.svg"));
+
+  let pcSummary: CrlRunSummary["pc"];
+  if (config.pc.enabled) {
+    const evalLatents = pickRows(result.latents, result.evalRows);
+    const shared = result.latentNames.filter((_, i) => result.model.owner[i] === -1);
+    const pc = runPc(evalLatents, { test: config.pc.test, alpha: config.pc.alpha, nodeNames: result.latentNames, knowledge: { noEdgesInto: shared } });
+    const json = pcResultToJson(pc, { test: config.pc.test, alpha: config.pc.alpha, rows: evalLatents.rows });
+    await writeFile(join(outDir, "pc-graph.json"), JSON.stringify(json, null, 2) + "\n");
+    const adjacency = graphAdjacency(pc.graph.edges(), result.latentNames.length);
+    const svg = await latentGraphSvg({ ...graphSpec, adjacency, title: `PC (${config.pc.test}, α = ${config.pc.alpha}) on the evaluation split's latents` });
+    await writeFile(join(outDir, "pc-graph.svg"), svg);
+    await writeFile(join(outDir, "pc-graph.png"), svgToPng(svg));
+    files.push(join(outDir, "pc-graph.json"), join(outDir, "pc-graph.svg"), join(outDir, "pc-graph.png"));
+    pcSummary = { test: config.pc.test, alpha: config.pc.alpha, edges: json.edges.map((e) => e.text), rows: evalLatents.rows };
+  }
+
+  const summary: CrlRunSummary = {
+    outDir,
+    source,
+    rows: dataset.nRows,
+    latentNames: result.latentNames,
+    epochs: result.epochsRun,
+    secondsPerEpoch: result.secondsPerEpoch,
+    final: result.final,
+    best: result.best,
+    storeRunId,
+    pc: pcSummary,
+    files,
+  };
+  const runJson = join(outDir, "run.json");
+  await writeFile(runJson, JSON.stringify({ summary, config, evalRows: result.evalRows, learnedAdjacency: result.learnedAdjacency, adjacencyWeights: result.model.adjacencyWeights() }, null, 2) + "\n");
+  summary.files.push(runJson);
+  return summary;
+}
+
+/** Directed edges a → b as adjacency[a][b] = 1; undirected (or other marks) as both directions. */
+export function graphAdjacency(edges: Array<{ a: number; b: number; atA: string; atB: string }>, n: number): number[][] {
+  const adjacency = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (const e of edges) {
+    if (e.atA === "tail" && e.atB === "arrow") adjacency[e.a]![e.b] = 1;
+    else if (e.atA === "arrow" && e.atB === "tail") adjacency[e.b]![e.a] = 1;
+    else { adjacency[e.a]![e.b] = 1; adjacency[e.b]![e.a] = 1; }
+  }
+  return adjacency;
+}
+
+function pickRows(m: Matrix, rows: readonly number[]): Matrix {
+  const data = new Float64Array(rows.length * m.cols);
+  rows.forEach((r, i) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+  return { rows: rows.length, cols: m.cols, data };
+}
+
+function csvCell(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
