@@ -6,6 +6,7 @@ import { traitsCommand } from "./traits.ts";
 import { embedCommand } from "./embed.ts";
 import { discoverCommand } from "./discover.ts";
 import { level1Command } from "./level1.ts";
+import { crlCommand } from "./crl.ts";
 
 /** Every top-level command. Adding a command means one file in this folder and one line here. */
 export const commandFactories: Array<(io: CliIo) => Command> = [
@@ -15,4 +16,5 @@ export const commandFactories: Array<(io: CliIo) => Command> = [
   embedCommand,
   discoverCommand,
   level1Command,
+  crlCommand,
 ];
