@@ -22,12 +22,13 @@ let pooledBytes = 0;
 const POOL_LIMIT_BYTES = 1 << 30;
 const POOL_MIN_LENGTH = 4096; // small buffers are cheap to allocate; pooling them only costs bookkeeping
 
-function takeBuffer(length: number): Float32Array {
+/** A buffer of `length` floats: recycled (contents undefined unless `zeroed`) or new (zeros). */
+function takeBuffer(length: number, zeroed: boolean): Float32Array {
   const stack = length >= POOL_MIN_LENGTH ? gradientPool.get(length) : undefined;
   const buffer = stack?.pop();
   if (!buffer) return new Float32Array(length);
   pooledBytes -= buffer.byteLength;
-  return buffer.fill(0);
+  return zeroed ? buffer.fill(0) : buffer;
 }
 
 function recycleBuffer(buffer: Float32Array): void {
@@ -155,7 +156,17 @@ export class Tensor {
   }
   /** The gradient buffer, allocated (zeros) on first use; ops accumulate into it. */
   gradBuffer(): Float32Array {
-    return (this.grad ??= this.parents.length > 0 ? takeBuffer(this.size) : new Float32Array(this.size));
+    return (this.grad ??= this.parents.length > 0 ? takeBuffer(this.size, true) : new Float32Array(this.size));
+  }
+  /**
+   * For kernels that can either overwrite or accumulate (GEMM's beta): the gradient buffer and the beta
+   * to use, 0 when the buffer was just created (its contents may be stale and must be overwritten), 1
+   * when it already holds gradient to add to. Saves zeroing a buffer only to add into it.
+   */
+  gradSlot(): [Float32Array, 0 | 1] {
+    if (this.grad) return [this.grad, 1];
+    this.grad = this.parents.length > 0 ? takeBuffer(this.size, false) : new Float32Array(this.size);
+    return [this.grad, 0];
   }
   /** Adds g element-wise into the gradient. */
   addGrad(g: Float32Array): void {

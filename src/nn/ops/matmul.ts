@@ -19,8 +19,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (out.requiresGrad) {
     out.backwardFn = () => {
       const g = out.grad!;
-      if (a.requiresGrad) blas.sgemm(false, true, m, k, n, 1, g, n, b.data, n, 1, a.gradBuffer(), k); // dA += dOut·Bᵀ
-      if (b.requiresGrad) blas.sgemm(true, false, k, n, m, 1, a.data, k, g, n, 1, b.gradBuffer(), n); // dB += Aᵀ·dOut
+      if (a.requiresGrad) { const [ga, beta] = a.gradSlot(); blas.sgemm(false, true, m, k, n, 1, g, n, b.data, n, beta, ga, k); } // dA += dOut·Bᵀ
+      if (b.requiresGrad) { const [gb, beta] = b.gradSlot(); blas.sgemm(true, false, k, n, m, 1, a.data, k, g, n, beta, gb, n); } // dB += Aᵀ·dOut
     };
   }
   return out;
@@ -69,9 +69,15 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
       // dPre overwrites out.grad in place: nothing reads out's gradient after its own backward step.
       const dPre = g;
       if (code !== ACTIVATION_CODES.none) blas.activationGrad(g, data, dPre, g.length, code, alpha, false);
-      if (weight.requiresGrad) blas.sgemm(true, false, outF, inF, rows, 1, dPre, outF, x.data, inF, 1, weight.gradBuffer(), inF);
-      if (bias?.requiresGrad) blas.columnSums(dPre, rows, outF, bias.gradBuffer());
-      if (x.requiresGrad) blas.sgemm(false, false, rows, inF, outF, 1, dPre, outF, weight.data, inF, 1, x.gradBuffer(), inF);
+      if (weight.requiresGrad) {
+        const [gw, beta] = weight.gradSlot();
+        blas.sgemm(true, false, outF, inF, rows, 1, dPre, outF, x.data, inF, beta, gw, inF); // dW (+)= dPreᵀ·x
+      }
+      if (bias?.requiresGrad) blas.columnSums(dPre, rows, outF, bias.gradBuffer()); // db += Σ_rows dPre
+      if (x.requiresGrad) {
+        const [gx, beta] = x.gradSlot();
+        blas.sgemm(false, false, rows, inF, outF, 1, dPre, outF, weight.data, inF, beta, gx, inF); // dx (+)= dPre·W
+      }
     };
   }
   return activation === "tanh" ? tanh(out) : out;
