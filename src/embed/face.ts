@@ -51,6 +51,8 @@ export interface FaceResult {
   score: number;
   /** Faces found in the image (the largest is used). */
   faces: number;
+  /** Boxes of every confident face, in detection order. */
+  boxes: Array<[number, number, number, number]>;
 }
 
 interface HumanLike {
@@ -103,6 +105,6 @@ export class FaceEmbedder {
         "use a photo with a clearly visible, roughly frontal face, or remove it from the image list");
     }
     const largest = faces.reduce((a, b) => (b.box[2] * b.box[3] > a.box[2] * a.box[3] ? b : a));
-    return { embedding: Float32Array.from(largest.embedding!), box: largest.box, score: largest.score, faces: faces.length };
+    return { embedding: Float32Array.from(largest.embedding!), box: largest.box, score: largest.score, faces: faces.length, boxes: faces.map((f) => f.box) };
   }
 }

@@ -14,6 +14,7 @@ import { DataError } from "../../src/errors.ts";
 const SAMPLES = join(HUMAN_ASSETS_DIR, "samples.jpg");      // a contact sheet of several people
 const FACE_ID = join(HUMAN_ASSETS_DIR, "screenshot-faceid.jpg"); // one face
 const AVATAR = join(HUMAN_ASSETS_DIR, "screenshot-vrm.jpg");     // a 3-D avatar: no human face
+const GROUP = join(HUMAN_ASSETS_DIR, "screenshot-facedetect.jpg"); // several faces
 // Two different people on the contact sheet (face boxes found by the detector on the full sheet).
 const PERSON_A = [178, 0, 101, 96], PERSON_B = [414, 13, 74, 73];
 
@@ -33,6 +34,14 @@ test("FaceEmbedder gives a 1024-d embedding of the largest face of a real photo,
   assert.ok(first.score > 0.9);
   const again = await embedder.embedFile(FACE_ID);
   assert.deepEqual(again.embedding, first.embedding);
+});
+
+test("FaceEmbedder uses the largest of several faces", async () => {
+  const result = await embedder.embedFile(GROUP);
+  assert.ok(result.faces > 1, `faces: ${result.faces}`);
+  const area = (b: number[]) => b[2]! * b[3]!;
+  assert.equal(area(result.box), Math.max(...result.boxes.map(area)));
+  assert.ok(result.boxes.some((b) => area(b) < area(result.box)));
 });
 
 test("FaceEmbedder: two crops of one person are close, two people are far apart (sample contact sheet)", async () => {

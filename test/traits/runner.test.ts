@@ -162,3 +162,27 @@ test("Dec and Text protocols are mapped back to the increasing numeric scale (sa
     assert.ok(rows.some((r) => r.score_o === 1) && rows.some((r) => r.score_o === 3), "the fake answers span the scale");
   } finally { store.close(); }
 });
+
+test("inferTraits() parses a reply stored before a crash (status 'received') instead of paying for it again", async () => {
+  const { CallCache: Cache } = await import("../../src/traits/call-cache.ts");
+  const { callKey, paramsHash } = await import("../../src/traits/runner.ts");
+  const { getProtocol } = await import("../../src/traits/protocols.ts");
+  const { fakeAssessment } = await import("../helpers/fake-llm-servers.ts");
+  const store = await openStore(":memory:");
+  try {
+    const model = config().models[0]!;
+    const person = persons("Crash", 1)[0]!;
+    const cache = await Cache.open(store.connection);
+    // What a run killed between "store the reply" and "parse it" leaves behind.
+    await cache.recordReply({ callKey: callKey(model, getProtocol("Number-L3-Inc"), person.id, 0), llm: "gpt", provider: "openai", model: model.model,
+      protocol: "Number-L3-Inc", protocolVersion: 1, paramsHash: paramsHash(model), personId: person.id, repeat: 0, attempt: 1,
+      rawReply: JSON.stringify(fakeAssessment(model.model, person.name, { levels: 3, labels: undefined, decreasing: false })), inputTokens: 10, outputTokens: 20, costUsd: 0.001 });
+    const before = openai.requests.length;
+    const { summary } = await run(store, { persons: [person], models: ["gpt"] });
+    assert.equal(summary.recovered, 1);
+    assert.equal(summary.ok, 1);
+    assert.equal(summary.newCalls, 0);
+    assert.equal(openai.requests.length, before);
+    assert.deepEqual((await cache.calls()).map((c) => c.status), ["ok"]);
+  } finally { store.close(); }
+});
