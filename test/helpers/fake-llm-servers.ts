@@ -3,13 +3,13 @@
  * Gemini API as @google/genai calls it. They answer Big Five assessments deterministically from the
  * person's name (so three "LLMs" mostly agree), follow the protocol found in the request (levels, text
  * labels, decreasing scales), count every request per person, and play scripted faults: 429 with
- * Retry-After, 500, timeouts, truncated JSON, wrong schema, refusals, and "hold" (never answer, for the
- * SIGKILL test).
+ * Retry-After, 500, timeouts, a connection cut halfway through the body, truncated JSON, wrong schema,
+ * refusals, and "hold" (never answer, for the SIGKILL test).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Fault = "rate-limit" | "server-error" | "timeout" | "truncated" | "wrong-schema" | "refusal" | "refusal-text" | "hold";
+export type Fault = "rate-limit" | "server-error" | "timeout" | "disconnect" | "truncated" | "wrong-schema" | "refusal" | "refusal-text" | "hold";
 
 export interface FaultRule {
   fault: Fault;
@@ -200,6 +200,14 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
         await new Promise((r) => setTimeout(r, options.timeoutMs ?? 3000));
         res.destroy();
         return;
+      case "disconnect": {
+        record.status = "timeout";
+        const text = JSON.stringify({ error: "x".repeat(200) });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        res.write(text.slice(0, 50));
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
       case "hold":
         record.status = "held";
         await new Promise<void>((resolve) => held.push(resolve));

@@ -64,7 +64,7 @@ test("inferTraits() completes every task on both providers and a rerun makes zer
   } finally { store.close(); }
 });
 
-test("inferTraits() recovers from 429 (honouring Retry-After), 500 and timeouts on OpenAI-compatible and Gemini", async () => {
+test("inferTraits() recovers from 429 (honouring Retry-After), 500, timeouts and cut connections on OpenAI-compatible and Gemini", async () => {
   const store = await openStore(":memory:");
   try {
     const people = persons("Flaky", 2);
@@ -73,6 +73,7 @@ test("inferTraits() recovers from 429 (honouring Retry-After), 500 and timeouts 
         { fault: "rate-limit", person: "Flaky Person 0", retryAfterSeconds: 1 },
         { fault: "server-error", person: "Flaky Person 1" },
         { fault: "timeout", person: "Flaky Person 1" },
+        { fault: "disconnect", person: "Flaky Person 1" },
       );
     }
     const started = Date.now();
@@ -84,9 +85,10 @@ test("inferTraits() recovers from 429 (honouring Retry-After), 500 and timeouts 
       const limited = mine.find((r) => r.status === 429)!;
       const retry = mine.find((r) => r.person === "Flaky Person 0" && r.validReply)!;
       assert.ok(retry.at - limited.at >= 950, `${server.kind}: the retry came ${retry.at - limited.at} ms after the 429; Retry-After asked for 1 s`);
-      assert.ok(mine.some((r) => r.status === 500) && mine.some((r) => r.status === "timeout"));
+      assert.ok(mine.some((r) => r.status === 500) && mine.some((r) => r.fault === "timeout") && mine.some((r) => r.fault === "disconnect"));
     }
-    assert.ok(events.some((e) => /HTTP 429/.test(e)) && events.some((e) => /HTTP 500/.test(e)) && events.some((e) => /timed out/.test(e)), events.join("\n"));
+    assert.ok(events.some((e) => /HTTP 429/.test(e)) && events.some((e) => /HTTP 500/.test(e)) && events.some((e) => /timed out/.test(e))
+      && events.some((e) => /cut off mid-reply/.test(e)), events.join("\n"));
     assert.ok(Date.now() - started < 15_000);
   } finally { store.close(); }
 });

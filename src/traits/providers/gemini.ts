@@ -86,5 +86,5 @@ function toProviderError(error: unknown, name: string, retryAfter: number | unde
   }
   const message = (error as Error)?.message ?? String(error);
   if ((error as Error)?.name === "AbortError" || /abort|timed? ?out/i.test(message)) return new ProviderError("timeout", `${name}: request timed out`);
-  return new ProviderError("network", `${name}: ${message}`);
+  return new ProviderError("network", `${name}: the connection failed or was cut off mid-reply (${message})`);
 }

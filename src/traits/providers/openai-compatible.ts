@@ -77,5 +77,5 @@ function toProviderError(error: unknown, name: string): ProviderError {
     return new ProviderError(kindForStatus(error.status), `${name}: HTTP ${error.status}: ${error.message}`, error.status, retryAfter);
   }
   // A reply body the SDK could not read (cut-off connection, broken JSON envelope) is worth a retry.
-  return new ProviderError("network", `${name}: ${(error as Error)?.message ?? String(error)}`);
+  return new ProviderError("network", `${name}: the connection failed or was cut off mid-reply (${(error as Error)?.message ?? String(error)})`);
 }
