@@ -256,7 +256,8 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     }
     const scoreExpr = new Map<string, string>(); // target → expr
     for (const traits of llmColumns.values()) {
-      for (const target of traits.values()) { scoreExpr.set(target, numeric(target, "TINYINT", [0, 5])); nanOnly(target); }
+      // With an `assessments` column (an HF export) the per-LLM columns are derived from it and not imported.
+      for (const target of traits.values()) { scoreExpr.set(target, numeric(target, "TINYINT", [0, 5])); if (!hasNested) nanOnly(target); }
     }
 
     function nanOnly(target: string) {

@@ -171,12 +171,12 @@ export class Store {
     return this.query<PersonRow>(`SELECT ${PERSON_COLUMNS.join(", ")} FROM persons ${where} ORDER BY id`, filter.flavour ? [filter.flavour] : undefined);
   }
 
-  /** Inserts or replaces the facial attributes of persons. */
+  /** Inserts or replaces the facial attributes of persons (an all-null row is not stored, as for finals). */
   async writeFaceAttributes(rows: readonly FaceAttributesRow[]): Promise<number> {
     const parsed = parseRows(FaceAttributesRow, rows, "face_attributes");
     const columns = ["person_id", ...FACE_COLUMNS];
     const kinds: ColumnKind[] = ["varchar", ...FACE_COLUMNS.map(() => "tinyint" as const)];
-    return this.bulkWrite("face_attributes", columns, kinds, parsed.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])), "replace");
+    return this.writeSkippingEmpty("face_attributes", columns, kinds, parsed as unknown as Array<Record<string, unknown>>, FACE_COLUMNS);
   }
 
   async readFaceAttributes(): Promise<FaceAttributesRow[]> {
@@ -202,12 +202,27 @@ export class Store {
       params.length ? params : undefined);
   }
 
-  /** Inserts or replaces the aggregated final scores of persons. */
+  /**
+   * Inserts or replaces the aggregated final scores of persons. A row whose five finals are all null is not
+   * stored (and removes an older row of that person), as the importers do, so exports round-trip exactly.
+   */
   async writeFinals(rows: readonly FinalScoresRow[]): Promise<number> {
     const parsed = parseRows(FinalScoresRow, rows, "trait_finals");
     const columns = ["person_id", ...FINAL_COLUMNS];
     const kinds: ColumnKind[] = ["varchar", ...FINAL_COLUMNS.map(() => "double" as const)];
-    return this.bulkWrite("trait_finals", columns, kinds, parsed.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])), "replace");
+    return this.writeSkippingEmpty("trait_finals", columns, kinds, parsed as unknown as Array<Record<string, unknown>>, FINAL_COLUMNS);
+  }
+
+  private async writeSkippingEmpty(table: string, columns: string[], kinds: ColumnKind[], rows: Array<Record<string, unknown>>, valueColumns: readonly string[]): Promise<number> {
+    const empty = rows.filter((r) => valueColumns.every((c) => r[c] === null));
+    const full = rows.filter((r) => !valueColumns.every((c) => r[c] === null));
+    return this.transaction(async () => {
+      for (let i = 0; i < empty.length; i += 1000) {
+        const ids = empty.slice(i, i + 1000).map((r) => r["person_id"] as string);
+        await this.connection.run(`DELETE FROM ${table} WHERE person_id IN (${ids.map((_, k) => `$${k + 1}`).join(", ")})`, ids);
+      }
+      return this.bulkWrite(table, columns, kinds, full.map((r) => columns.map((c) => r[c])), "replace");
+    });
   }
 
   async readFinals(): Promise<FinalScoresRow[]> {

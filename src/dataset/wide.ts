@@ -23,7 +23,7 @@ export interface WidePlan {
   llms: string[];
   embeddingColumns: Array<{ name: string; kind: EmbeddingKind; measurement: number; model: string; dim: number | null }>;
   /** True when the store holds assessment data the per-LLM score columns cannot show (descriptions, raw
-   * replies, timestamps, other protocols or repeats). */
+   * replies, timestamps, other protocols or repeats, or a record without any score). */
   assessmentsBeyondScores: boolean;
 }
 
@@ -44,7 +44,8 @@ export async function planWide(store: Store, flavour: Flavour, options: WideOpti
   const beyond = protocol === null ? [] : await store.query<{ n: number }>(
     `SELECT count(*) AS n FROM trait_assessments a JOIN persons p ON p.id = a.person_id
      WHERE p.flavour = $1 AND (a.protocol <> $2 OR a."repeat" <> 0 OR a.raw_reply IS NOT NULL OR a.created_at IS NOT NULL
-       OR ${TRAITS.map((t) => `a.description_${t} IS NOT NULL`).join(" OR ")})`, [flavour, protocol]);
+       OR ${TRAITS.map((t) => `a.description_${t} IS NOT NULL`).join(" OR ")}
+       OR (${TRAITS.map((t) => `a.score_${t} IS NULL`).join(" AND ")}))`, [flavour, protocol]);
   const assessmentsBeyondScores = (beyond[0]?.n ?? 0) > 0;
 
   const embeddingColumns: WidePlan["embeddingColumns"] = [];

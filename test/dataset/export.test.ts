@@ -83,3 +83,17 @@ test("exportTable writes persons as CSV, JSON and Parquet that import back as th
   }
   store.close();
 });
+
+test("an assessment without any score (e.g. an unparseable reply) survives the HF round trip", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-rt-null-"));
+  const a = await openStore(":memory:");
+  await importFile(a, "test/fixtures/data/athle_n500_s0.csv");
+  await a.upsertTraitAssessments([{ person_id: "7", llm: "gpt", protocol: "Number-L3-Inc", repeat: 0,
+    description_o: null, description_c: null, description_e: null, description_a: null, description_n: null,
+    score_o: null, score_c: null, score_e: null, score_a: null, score_n: null, raw_reply: null, created_at: null }]);
+  await exportHf(a, dir);
+  const b = await openStore(":memory:");
+  await importFile(b, dir);
+  assert.deepEqual(await snapshot(b), await snapshot(a));
+  a.close(); b.close();
+});

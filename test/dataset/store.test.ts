@@ -141,3 +141,14 @@ test("readTable(csv) reads empty fields as NaN and numbers exactly as Number() d
   assert.equal(fixture.nRows, 1500);
   assert.equal((fixture.columns["Latitude"] as Float64Array)[0], 35.0604);
 });
+
+test("writeFinals / writeFaceAttributes do not store all-null rows and remove an older row of that person", async () => {
+  const store = await openStore(":memory:");
+  await store.writeFinals([{ person_id: "a", final_o: 1, final_c: 2, final_e: 3, final_a: 2, final_n: 1 }, { person_id: "b", final_o: 2, final_c: null, final_e: null, final_a: null, final_n: null }]);
+  await store.writeFinals([{ person_id: "a", final_o: null, final_c: null, final_e: null, final_a: null, final_n: null }]);
+  assert.deepEqual((await store.readFinals()).map((r) => r.person_id), ["b"]);
+  const none = { arched_eyebrows: null, big_nose: null, pointy_nose: null, bushy_eyebrows: null, big_lips: null, oval_face: null, double_chin: null, receding_hairline: null, narrow_eyes: null, high_cheekbones: null };
+  await store.writeFaceAttributes([{ person_id: "a", ...none }, { person_id: "b", ...none, big_nose: -1 }]);
+  assert.deepEqual((await store.readFaceAttributes()).map((r) => r.person_id), ["b"]);
+  store.close();
+});
