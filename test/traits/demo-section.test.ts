@@ -22,6 +22,7 @@ test("traits demo section without keys says how to enable inference and still sh
     assert.match(section.html, /ICC\(2,1\)/);
     assert.match(section.html, /<svg/);
     assert.match(section.html, /max \|inverse − original\| with the key/);
+    assert.match(section.html, /Face embeddings \(@vladmandic\/human, 1024-d, offline\)/);
     assert.doesNotMatch(section.html, /NaN/);
   } finally {
     if (saved !== undefined) process.env[DEMO_LLM_CONFIG_ENV] = saved;
