@@ -13,7 +13,7 @@ import { ComputeError } from "../errors.ts";
 import { gammaUpperTail } from "../stats/distributions.ts";
 import { zScore } from "../stats/descriptive.ts";
 import { checkQuery, getColumn, pairLabel } from "./columns.ts";
-import { kernelSums, NEGLIGIBLE_LOG_KERNEL, type KernelSums, type ScalarKernel } from "./kernel-sums.ts";
+import { kernelSums, NEGLIGIBLE_LOG_KERNEL, type GaussianTagged, type KernelSums, type ScalarKernel } from "./kernel-sums.ts";
 import type { CiTest } from "./types.ts";
 
 const HsicOptions = z.object({
@@ -31,7 +31,9 @@ export function float32CrossKernel(sig: number): ScalarKernel {
 
 export function plainGaussianKernel(sig: number): ScalarKernel {
   const gamma = 1 / (2 * sig * sig);
-  return (a, b) => Math.exp(-gamma * ((a - b) * (a - b)));
+  const k: GaussianTagged = (a, b) => Math.exp(-gamma * ((a - b) * (a - b)));
+  k.gaussianH = gamma;
+  return k;
 }
 
 /**

@@ -13,6 +13,9 @@ import { uniqueCodes } from "../stats/descriptive.ts";
 /** A kernel on transformed values; must be symmetric. */
 export type ScalarKernel = (a: number, b: number) => number;
 
+/** A Gaussian kernel exp(−h·(a − b)²) may carry its h so hot loops can inline it (same arithmetic). */
+export type GaussianTagged = ScalarKernel & { gaussianH?: number };
+
 /**
  * Kernel values below e^-50 (≈ 2e-22) are treated as 0 when both values are farther apart than the
  * kernel's `maxDistance`. Summed over at most n² = 2.5e7 pairs that changes any sum by < 1e-14
@@ -106,6 +109,8 @@ export function kernelSums(
   const lazy = distinctAtMost(x, SMALL_SIDE) || distinctAtMost(y, SMALL_SIDE);
   const sx = buildSide(x, kernelX, !lazy);
   const sy = buildSide(y, kernelY, !lazy);
+  // Both sides with few distinct values: matrix products on the k_x × k_y contingency table.
+  if (sx.table && sy.table && sx.levels.length * sy.levels.length <= 4_000_000) return smallSmall(sx, sy, n);
   // One small side (scores, codes) and one large (continuous): the one-pass O(k_large²) path.
   if (sx.table && !sy.table && sx.levels.length <= SMALL_SIDE) return swapSides(smallLarge(sx, sy, y, maxDistance.y ?? Infinity));
   if (sy.table && !sx.table && sy.levels.length <= SMALL_SIDE) return smallLarge(sy, sx, x, maxDistance.x ?? Infinity);
@@ -216,6 +221,8 @@ function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number
   for (let c = 0; c < kv; c++) entryStart[c + 1]! += entryStart[c]!;
   const u = new Float64Array(kv * kt), u2 = new Float64Array(kv * kt);
   const levels = v.levels, kernel = v.kernel;
+  // exp(−h·d²) kernels (KCI, hsic-std) are inlined below; V8 does not inline the closure call.
+  const h = (kernel as GaussianTagged).gaussianH;
   for (let c = 0; c < kv; c++) {
     const vc = levels[c]!;
     const cStart = entryStart[c]!, cEnd = entryStart[c + 1]!;
@@ -226,14 +233,25 @@ function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number
       u2[c * kt + entryT[e]!]! += kcc * kcc * entryW[e]!;
     }
     const limit = vc + maxDistance;
+    const single = cEnd - cStart === 1;
+    const tcC = entryT[cStart]!, wC = entryW[cStart]!;
+    const rowC = c * kt;
     for (let d = c + 1; d < kv; d++) {
       const vd = levels[d]!;
       if (vd > limit) break;
-      const k = kernel(vc, vd);
+      let k: number;
+      if (h !== undefined) { const diff = vc - vd; k = Math.exp(-h * (diff * diff)); } else k = kernel(vc, vd);
       const k2 = k * k;
       const dStart = entryStart[d]!, dEnd = entryStart[d + 1]!;
+      if (single && dEnd - dStart === 1) {
+        // The common continuous case: one row per distinct value on both ends.
+        const wD = entryW[dStart]!, atC = rowC + entryT[dStart]!, atD = d * kt + tcC;
+        u[atC]! += k * wD; u2[atC]! += k2 * wD;
+        u[atD]! += k * wC; u2[atD]! += k2 * wC;
+        continue;
+      }
       for (let e = dStart; e < dEnd; e++) {
-        const w = entryW[e]!, at = c * kt + entryT[e]!;
+        const w = entryW[e]!, at = rowC + entryT[e]!;
         u[at]! += k * w; u2[at]! += k2 * w;
       }
       for (let e = cStart; e < cEnd; e++) {
@@ -295,5 +313,67 @@ function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number
     n, sumX: t.total, sumY: total, traceX: t.trace, traceY: traceV, traceXc: traceTc, traceYc: traceV - total / n,
     sumSqXc: sumSqTc, sumSqYc: sumSqVc, cross, crossSq, crossSqDiag: crossDiag,
     distinctX: kt, distinctY: kv, distinctPairs: keys.length,
+  };
+}
+
+/**
+ * Both sides tabulated (centred tables Tx, Ty; joint counts N, k_x × k_y):
+ *   cross   = Σ_ac N[a,c]·(Tx·N·Ty)[a,c]
+ *   crossSq = Σ_ac N[a,c]·(Wx·N·Wy)[a,c] with W = T∘T
+ * in O(k_x·k_y·(k_x + k_y)) instead of O(pairs²).
+ */
+function smallSmall(sx: Side, sy: Side, n: number): KernelSums {
+  const kx = sx.levels.length, ky = sy.levels.length;
+  const tx = sx.table!, ty = sy.table!;
+  const counts = new Float64Array(kx * ky);
+  for (let i = 0; i < n; i++) counts[sx.codes[i]! * ky + sy.codes[i]!]!++;
+  const wx = tx.map((v) => v * v), wy = ty.map((v) => v * v);
+  // (A·N·B) for symmetric A (kx × kx), B (ky × ky): first M = N·B (kx × ky), then A·M.
+  const sandwich = (a: Float64Array, b: Float64Array): Float64Array => {
+    const m = new Float64Array(kx * ky);
+    for (let i = 0; i < kx; i++) {
+      for (let c = 0; c < ky; c++) {
+        const nic = counts[i * ky + c]!;
+        if (nic === 0) continue;
+        for (let d = 0; d < ky; d++) m[i * ky + d]! += nic * b[c * ky + d]!;
+      }
+    }
+    const out = new Float64Array(kx * ky);
+    for (let r = 0; r < kx; r++) {
+      for (let i = 0; i < kx; i++) {
+        const coef = a[r * kx + i]!;
+        if (coef === 0) continue;
+        for (let d = 0; d < ky; d++) out[r * ky + d]! += coef * m[i * ky + d]!;
+      }
+    }
+    return out;
+  };
+  const txNty = sandwich(tx, ty);
+  const wxNwy = sandwich(wx, wy);
+  let cross = 0, crossSq = 0, crossSqDiag = 0;
+  for (let a = 0; a < kx; a++) {
+    for (let c = 0; c < ky; c++) {
+      const nac = counts[a * ky + c]!;
+      if (nac === 0) continue;
+      cross += nac * txNty[a * ky + c]!;
+      crossSq += nac * wxNwy[a * ky + c]!;
+      const d = tx[a * kx + a]! * ty[c * ky + c]!;
+      crossSqDiag += nac * d * d;
+    }
+  }
+  let sumSqXc = 0, sumSqYc = 0, traceXc = 0, traceYc = 0;
+  for (let a = 0; a < kx; a++) {
+    traceXc += sx.counts[a]! * tx[a * kx + a]!;
+    for (let b = 0; b < kx; b++) sumSqXc += sx.counts[a]! * sx.counts[b]! * wx[a * kx + b]!;
+  }
+  for (let c = 0; c < ky; c++) {
+    traceYc += sy.counts[c]! * ty[c * ky + c]!;
+    for (let d = 0; d < ky; d++) sumSqYc += sy.counts[c]! * sy.counts[d]! * wy[c * ky + d]!;
+  }
+  let pairs = 0;
+  for (const v of counts) if (v > 0) pairs++;
+  return {
+    n, sumX: sx.total, sumY: sy.total, traceX: sx.trace, traceY: sy.trace, traceXc, traceYc,
+    sumSqXc, sumSqYc, cross, crossSq, crossSqDiag, distinctX: kx, distinctY: ky, distinctPairs: pairs,
   };
 }

@@ -50,7 +50,7 @@ export function pValueHeatmap(spec: HeatmapSpec): string {
   const longestCol = Math.max(4, ...spec.groups.flatMap((g) => g.columns.map((c) => c.length)));
   const left = 16 + longestRow * 7;
   const hasGroupLabels = spec.groups.some((g) => g.label !== "");
-  const top = 40 + (spec.subtitle ? 16 : 0) + (hasGroupLabels ? 20 : 0) + Math.ceil(longestCol * 5.2);
+  const top = 40 + (spec.subtitle ? 16 : 0) + (hasGroupLabels ? 20 : 0) + Math.ceil(longestCol * 6.2);
   const gridW = spec.groups.reduce((w, g) => w + g.columns.length * cellW, 0) + groupGap * (spec.groups.length - 1);
   const legendW = 110;
   const width = left + gridW + 30 + legendW;
@@ -64,7 +64,7 @@ export function pValueHeatmap(spec: HeatmapSpec): string {
   for (const group of spec.groups) {
     const w = group.columns.length * cellW;
     if (hasGroupLabels) {
-      const gy = top - Math.ceil(longestCol * 5.2) - 10;
+      const gy = top - Math.ceil(longestCol * 6.2) - 10;
       out.push(`<text x="${x0 + w / 2}" y="${gy}" text-anchor="middle" font-weight="bold">${escapeXml(group.label)}</text>`);
       out.push(`<line x1="${x0}" y1="${gy + 4}" x2="${x0 + w}" y2="${gy + 4}" stroke="#333333"/>`);
     }

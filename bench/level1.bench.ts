@@ -1,0 +1,71 @@
+/**
+ * `npm run bench -- level1`: the 5 × 8 athle trait × feature matrix at n = 5,000 (fixture-shaped data from
+ * synthPersonaTable, the generator that mirrors test/fixtures/README.md's athle set), one fresh child
+ * process per test like the reference timing runs, reporting our seconds (all cells of the matrix,
+ * worker start-up included), the child's peak RSS, and the speed-up over the reference's
+ * test/fixtures/reference-timings.json `cit_matrix_5x8` (tests_seconds at n = 5000).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const N = 5000;
+const TESTS = ["fisherz", "chisq", "gsq", "chisq-scipy", "rcit", "kci", "hsic"] as const;
+const REFERENCE_KEY: Record<string, string> = { "chisq-scipy": "chisq_scipy" };
+/** Targets from the issue: ≥ 20× for KCI and HSIC, ≥ 2× for the others. */
+const TARGET: Record<string, number> = { kci: 20, hsic: 20 };
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function child(test: string): Promise<void> {
+  const { synthPersonaTable } = await import("../src/synth/persona-table.ts");
+  const { numericTableFrom } = await import("../src/citest/table.ts");
+  const { runLevel1 } = await import("../src/citest/level1.ts");
+  const synth = synthPersonaTable({ flavour: "athle", n: N, seed: 0, scale: "continuous" });
+  const { rows, cols } = synth.truth;
+  const table = numericTableFrom(synth, "synth athle n=5000", [...rows, ...cols]);
+  const started = performance.now();
+  const result = await runLevel1({ data: table, rows, cols, tests: [test], workers: 2 });
+  const seconds = (performance.now() - started) / 1000;
+  const t = result.tests[0]!;
+  const nUsed = t.cells.map((c) => c.n);
+  process.stdout.write(JSON.stringify({
+    seconds,
+    cells: t.cells.length,
+    errors: t.cells.filter((c) => c.error).length,
+    rejected: t.cells.filter((c) => c.reject).length,
+    n_used_range: [Math.min(...nUsed), Math.max(...nUsed)],
+    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
+  }));
+}
+
+export default async function level1Bench(): Promise<Record<string, unknown>> {
+  const reference = JSON.parse(readFileSync(join(here, "..", "test", "fixtures", "reference-timings.json"), "utf8"));
+  const perTest: Record<string, unknown> = {};
+  for (const test of TESTS) {
+    const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--level1-child", test], {
+      cwd: join(here, ".."), encoding: "utf8", maxBuffer: 1 << 24,
+    });
+    const ours = JSON.parse(out) as { seconds: number; peak_rss_mib: number };
+    const ref = reference.cit_matrix_5x8.per_test[REFERENCE_KEY[test] ?? test]?.[String(N)];
+    const speedup = ref ? ref.tests_seconds / ours.seconds : null;
+    const target = TARGET[test] ?? 2;
+    perTest[test] = {
+      ...ours,
+      reference_seconds: ref?.tests_seconds ?? null,
+      reference_peak_rss_mib: ref?.peak_rss_mib ?? null,
+      speedup_vs_reference: speedup,
+      target_speedup: target,
+      meets_target: speedup === null ? null : speedup >= target,
+    };
+    console.log(`${test}: ${ours.seconds.toFixed(3)} s (reference ${ref?.tests_seconds?.toFixed(3)} s, ${speedup?.toFixed(1)}×, target ${target}×), peak ${ours.peak_rss_mib.toFixed(0)} MiB`);
+  }
+  return {
+    matrix: "5 traits × 8 features (athle), n = 5000, synthPersonaTable({ flavour: 'athle', scale: 'continuous', seed: 0 })",
+    note: "seconds = wall time of runLevel1 for all 40 cells (worker start-up included), one fresh process per test; the reference's tests_seconds likewise excludes process start",
+    per_test: perTest,
+  };
+}
+
+if (process.argv[2] === "--level1-child") await child(process.argv[3]!);
