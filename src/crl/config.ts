@@ -40,7 +40,8 @@ export const CrlModelConfig = z.object({
   activation: Activation.default("leaky_relu"),
   /** Hidden width of each latent's parent MLP [z_i, parents] → mid_i. */
   parentHidden: z.number().int().min(1).default(4),
-  flowLayers: z.number().int().min(1).default(5),
+  /** RealNVP coupling layers after the parent MLPs (0 = none: ε̂ = mid, a Gaussian-noise causal prior). */
+  flowLayers: z.number().int().min(0).default(5),
   flowHidden: z.number().int().min(1).default(16),
   /** |A_ij| at or below this is "no edge". */
   edgeThreshold: z.number().min(0).default(0.01),

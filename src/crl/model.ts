@@ -32,6 +32,7 @@ import {
 } from "../nn/ops/index.ts";
 import { CrlModelConfig, type ResolvedCrlModelConfig } from "./config.ts";
 
+const EVALUATION_NOISE_SEED = 20_260;
 const cols = (x: Tensor, start: number, end: number) => slice(x, 1, start, end);
 const concatCols = (parts: readonly Tensor[]) => (parts.length === 1 ? parts[0]! : concat(parts, 1));
 
@@ -63,6 +64,9 @@ export interface CrlLossTerms {
 export interface CrlForward extends CrlLossTerms {
   /** n × L: [s, z_{1,1}, z_{2,1}, …]. */
   zAll: Tensor;
+  /** The parent-MLP outputs fed to the flow, and the flow's output ε̂ (for inspection). */
+  mid: Tensor;
+  epsilon: Tensor;
 }
 
 /** A batch: inputs[m][k] is an n × inputDim_m tensor. */
@@ -94,7 +98,7 @@ export class CrlModel extends Module {
   readonly variational: boolean;
   readonly additiveNoise: boolean;
   /** Draws the reparameterisation noise (variational mode). */
-  private readonly noiseRng: Rng;
+  private noiseRng: Rng;
 
   constructor(configInput: CrlModelConfig, rng: Rng) {
     super();
@@ -230,7 +234,7 @@ export class CrlModel extends Module {
     const eta = concatCols(etas);
     const dims = this.nLatents + eta.cols;
     const quad = scale(add(sum(square(eps)), sum(square(eta))), 0.5 / n);
-    const totalLogDet = logDet!;
+    const totalLogDet = logDet ?? Tensor.scalar(0);
     let nll = addScalar(sub(quad, scale(totalLogDet, 1 / n)), 0.5 * Math.log(2 * Math.PI) * dims);
     // ELBO: subtract the Gaussian encoder's entropy (per row; constants dropped).
     if (entropyTerms.length) nll = sub(nll, scale(entropyTerms.reduce((s, t) => add(s, t)), 1 / n));
@@ -244,6 +248,8 @@ export class CrlModel extends Module {
     return {
       loss,
       zAll,
+      mid,
+      epsilon: eps,
       recon: recon.item(),
       nll: nll.item(),
       sparsity: sparsity.item(),
@@ -276,9 +282,18 @@ export class CrlModel extends Module {
     });
   }
 
-  /** Loss terms without gradients (validation). */
+  /**
+   * Loss terms without gradients (validation). In variational mode the reparameterisation noise comes
+   * from a fixed stream, so successive evaluations are comparable (early stopping compares them).
+   */
   evaluate(batch: CrlBatch): CrlLossTerms {
-    return noGrad(() => this.forward(batch));
+    const training = this.noiseRng;
+    this.noiseRng = new Rng(EVALUATION_NOISE_SEED);
+    try {
+      return noGrad(() => this.forward(batch));
+    } finally {
+      this.noiseRng = training;
+    }
   }
 
   /**

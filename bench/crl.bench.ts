@@ -1,0 +1,135 @@
+/**
+ * `npm run bench -- crl`: the Level II numeric benchmarks of issue 6 and the CelebPersona-shape epoch time.
+ *
+ * cases: for each synthetic case a–e (n = 10,000; src/synth/crl-cases.ts) and each mode (faithful = the
+ * public code's behaviour, default = our fixes), 5 seeds; MCC (Pearson, Hungarian matching) and R² (RBF
+ * kernel ridge, in-sample as the paper reports, plus held-out) on the 10 % evaluation split after the last
+ * epoch, as mean and sample sd over seeds. The same seed gives the same data and initialisation in both
+ * modes. Training: src/crl/synthetic-run.ts defaults (mini-batch Adam).
+ *
+ * epoch_seconds_celeb_shape: one full-batch training epoch (= one Adam step) of the CelebPersona-shaped
+ * model: image modality 3 × 1024-d measurements (10 latents), text modality 3 × 1024-d (5 latents), a
+ * shared autoencoder on the 6,144-d concatenation (3 latents), 1024→512→256→128 ELU encoders and mirrored
+ * decoders, 8,500 rows; median of 3 epochs after a warm-up, against the PyTorch reference's 7.27 s.
+ *
+ * Environment overrides for quicker runs: PERSONAX_CRL_BENCH_CASES=a,d  PERSONAX_CRL_BENCH_SEEDS=2
+ * PERSONAX_CRL_BENCH_EPOCHS=20  PERSONAX_CRL_BENCH_CELEB=0 (skip the timing).
+ */
+import { readFileSync } from "node:fs";
+import { CrlModel } from "../src/crl/model.ts";
+import { runSyntheticCase, syntheticModelDefaults, syntheticTrainDefaults } from "../src/crl/synthetic-run.ts";
+import { linalgBackend } from "../src/linalg/index.ts";
+import { Adam } from "../src/nn/optim.ts";
+import { Tensor } from "../src/nn/tensor.ts";
+import { crlCase, crlCaseIds } from "../src/synth/crl-cases.ts";
+import { Rng } from "../src/util/rng.ts";
+import type { CrlMode } from "../src/crl/config.ts";
+
+const env = process.env;
+const cases = (env.PERSONAX_CRL_BENCH_CASES ?? crlCaseIds.join(",")).split(",").filter(Boolean);
+const nSeeds = Number(env.PERSONAX_CRL_BENCH_SEEDS ?? 5);
+const epochsOverride = env.PERSONAX_CRL_BENCH_EPOCHS ? Number(env.PERSONAX_CRL_BENCH_EPOCHS) : undefined;
+const modes: CrlMode[] = ["faithful", "default"];
+
+function stats(values: number[]): { mean: number; sd: number; values: number[] } {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const sd = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean: round(mean), sd: round(sd), values: values.map(round) };
+}
+const round = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** The PyTorch reference's mean epoch time (excluding the first) from the fixtures' reference-timings.json. */
+function referenceTiming(): { seconds: number; parameters?: number } {
+  try {
+    const timings = JSON.parse(readFileSync(new URL("../test/fixtures/reference-timings.json", import.meta.url), "utf8")) as {
+      crl?: { mean_epoch_seconds_excl_first?: number; n_parameters?: number };
+    };
+    if (timings.crl?.mean_epoch_seconds_excl_first) return { seconds: timings.crl.mean_epoch_seconds_excl_first, parameters: timings.crl.n_parameters };
+  } catch {
+    // fall through to the documented value (DESIGN §3)
+  }
+  return { seconds: 7.27 };
+}
+
+async function celebShapeEpochSeconds() {
+  const rows = 8500;
+  const model = new CrlModel({
+    modalities: [
+      { name: "face", inputDim: 1024, latentDim: 10, measurements: 3 },
+      { name: "text", inputDim: 1024, latentDim: 5, measurements: 3 },
+    ],
+    sharedDim: 3,
+    hidden: [512, 256, 128],
+    activation: "elu",
+    mode: "faithful",
+  }, new Rng(7));
+  const rng = new Rng(8);
+  const batch = model.config.modalities.map((m) => Array.from({ length: m.measurements }, () =>
+    new Tensor(Float32Array.from(rng.normals(rows * m.inputDim)), [rows, m.inputDim])));
+  const optimizer = new Adam(model.parameters(), { lr: 3e-4 });
+  const times: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const started = performance.now();
+    const out = model.forward(batch);
+    optimizer.zeroGrad();
+    out.loss.backward();
+    optimizer.step();
+    if (i > 0) times.push((performance.now() - started) / 1000); // the first epoch is a warm-up
+  }
+  times.sort((a, b) => a - b);
+  const reference = referenceTiming();
+  const seconds = times[Math.floor(times.length / 2)]!;
+  return {
+    seconds: round(seconds),
+    reference_seconds: round(reference.seconds),
+    speedup_vs_reference: round(reference.seconds / seconds),
+    reference_parameters: reference.parameters,
+    epochs_timed: times.length,
+    rows,
+    parameters: model.parameterCount(),
+    backend: linalgBackend(),
+    mode: "faithful",
+  };
+}
+
+export default async function crlBench(): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const id of cases) {
+    const entry: Record<string, unknown> = { title: crlCase(id).title };
+    for (const mode of modes) {
+      const runs = [];
+      for (let seed = 1; seed <= nSeeds; seed++) {
+        const run = await runSyntheticCase({ caseId: id, seed, mode, ...(epochsOverride ? { train: { epochs: epochsOverride } } : {}) });
+        runs.push(run);
+        console.error(`crl bench: case ${id} ${mode} seed ${seed}: MCC ${run.mcc.toFixed(3)}, R² ${run.r2.toFixed(3)} (${run.secondsPerEpoch.toFixed(2)} s/epoch)`);
+      }
+      entry[mode] = {
+        mcc: stats(runs.map((r) => r.mcc)),
+        r2: stats(runs.map((r) => r.r2)),
+        r2_heldout: stats(runs.map((r) => r.r2HeldOut)),
+        mcc_best_during_training: stats(runs.map((r) => r.bestMcc ?? r.mcc)),
+        shd: stats(runs.map((r) => r.shd ?? NaN)),
+        seconds_per_epoch: stats(runs.map((r) => r.secondsPerEpoch)),
+        epochs: runs[0]!.epochs,
+      };
+    }
+    result[id] = entry;
+  }
+  const celeb = env.PERSONAX_CRL_BENCH_CELEB === "0" ? null : await celebShapeEpochSeconds();
+  return {
+    cases: result,
+    epoch_seconds_celeb_shape: celeb,
+    settings: {
+      seeds: nSeeds,
+      n_rows: 10_000,
+      evaluation_split: 0.1,
+      r2_rows: "the evaluation split (1,000 rows; kernel ridge subsample cap 2,000)",
+      train: { ...syntheticTrainDefaults("default"), ...(epochsOverride ? { epochs: epochsOverride } : {}) },
+      model_default_mode: syntheticModelDefaults("default"),
+      model_faithful_mode: syntheticModelDefaults("faithful"),
+      architecture: "per-measurement in→128→64→(d+1) LeakyReLU encoders, mirrored decoders; parent MLPs 2→4→1; RealNVP 5 × hidden 16",
+    },
+    seconds_total: round((performance.now() - started) / 1000),
+  };
+}
