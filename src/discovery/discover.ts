@@ -24,6 +24,8 @@ export interface DiscoverPcOptions {
   knowledge?: KnowledgeSpec;
   ucRule?: UcRule;
   ucPriority?: UcPriority;
+  /** Test banned and required pairs as causal-learn does (see PcCoreOptions.faithful). */
+  faithful?: boolean;
   /** Bootstrap replicates (0 = none). */
   bootstrap?: number;
   seed?: number;
@@ -68,7 +70,7 @@ export async function readNumericColumns(source: string, columns?: string[]): Pr
 export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPcSummary> {
   const { names, data } = await readNumericColumns(options.data, options.columns);
   const knowledge = options.knowledge ? knowledgeFromSpec(names, options.knowledge) : undefined;
-  const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority };
+  const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful };
   const threads = options.threads ?? 1;
   const result: PcResult & { rowsUsed: number; rowsDropped: number } = threads > 1 ? await runPcParallel(data, { ...common, threads }) : runPc(data, common);
   await mkdir(options.out, { recursive: true });
@@ -82,7 +84,7 @@ export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPc
   if (options.bootstrap && options.bootstrap > 0) {
     const clean = dropMissingRows(data).data;
     boot = bootstrapPc(clean, names, (d) => prepareRegistryTest(options.test, d, undefined, names), {
-      alpha: options.alpha, depth: options.depth, knowledge, ucRule: options.ucRule, ucPriority: options.ucPriority,
+      alpha: options.alpha, depth: options.depth, knowledge, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful,
       replicates: options.bootstrap, rng: new Rng(options.seed ?? 0), onProgress: options.onProgress,
     });
     json.bootstrap = { replicates: boot.replicates, seed: options.seed ?? 0, pairs: boot.pairs.filter((p) => p.frequency.none < 1), consensus: { matrix: boot.consensus.toCausalLearn(), edges: edgesJson(boot.consensus) } };

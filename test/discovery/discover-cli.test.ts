@@ -14,7 +14,7 @@ test("personax discover pc --forbid/--require writes graph.json (causal-learn ma
   const out = mkdtempSync(join(tmpdir(), "pc-cli-"));
   const io = recordingIo();
   const code = await runCli(["discover", "pc", "--data", csv, "--cols", "X1,X2,X3,X4,X5,X6", "--test", "fisherz", "--alpha", "0.05",
-    "--forbid", "X3->X1", "--require", "X2->X5", "--out", out], io);
+    "--forbid", "X3->X1", "--require", "X2->X5", "--faithful", "--out", out], io);
   assert.equal(code, 0, io.stderr.join("\n"));
   const json = JSON.parse(readFileSync(join(out, "graph.json"), "utf8"));
   assert.deepEqual(json.nodes, fixture.nodes);

@@ -23,7 +23,7 @@ for (const fx of pcFixtures()) {
         : undefined;
       let result;
       try {
-        result = runPc(data, { test: fx.indep_test, alpha: fx.alpha, depth: fx.max_k ?? undefined, knowledge, nodeNames: fx.nodes });
+        result = runPc(data, { test: fx.indep_test, alpha: fx.alpha, depth: fx.max_k ?? undefined, knowledge, nodeNames: fx.nodes, faithful: true });
       } catch (error) {
         // The Level I registry lands tests in stages; a conditional form still missing is reported, not hidden.
         if (error instanceof ComputeError && /not available yet/.test(error.message)) return t.skip(error.message);

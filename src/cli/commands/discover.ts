@@ -17,6 +17,7 @@ const PcOptions = z.object({
   require: z.array(z.string()),
   tiers: z.string().optional(),
   forbidWithinTier: z.boolean(),
+  faithful: z.boolean(),
   depth: z.coerce.number().int().min(-1).optional(),
   ucRule: z.coerce.number().int().min(0).max(2),
   ucPriority: z.coerce.number().int().min(0).max(4),
@@ -38,6 +39,7 @@ const pcCommand = (io: CliIo) =>
     .option("--require <a->b>", "required directed edge (repeatable)", collect, [])
     .option("--tiers <a,b;c,d>", "temporal tiers, earliest first; later tiers cannot cause earlier ones")
     .option("--forbid-within-tier", "also forbid edges inside a tier (causal-learn's rule)", false)
+    .option("--faithful", "test banned and required pairs as causal-learn does instead of letting the knowledge decide them", false)
     .option("--depth <k>", "largest conditioning-set size (-1 = unlimited)")
     .option("--uc-rule <r>", "collider rule: 0 sepsets, 1 maxP, 2 definite maxP", "0")
     .option("--uc-priority <p>", "collider conflict priority 0..4", "2")
@@ -56,7 +58,7 @@ const pcCommand = (io: CliIo) =>
           ? { forbid: o.forbid.map(parseEdgeRule), require: o.require.map(parseEdgeRule), tiers: o.tiers ? parseTiers(o.tiers) : undefined, forbidWithinTier: o.forbidWithinTier }
           : undefined,
         ucRule: o.ucRule as 0 | 1 | 2, ucPriority: o.ucPriority as 0 | 1 | 2 | 3 | 4,
-        bootstrap: o.bootstrap, seed: o.seed, threads: o.threads, out: o.out, onProgress: progress?.callback,
+        faithful: o.faithful, bootstrap: o.bootstrap, seed: o.seed, threads: o.threads, out: o.out, onProgress: progress?.callback,
       });
       if (o.json) io.out(JSON.stringify(summary, null, 2));
       else {

@@ -17,6 +17,11 @@ export interface PcCoreOptions {
   ucRule?: UcRule;
   /** Collider conflict priority 0..4; default 2 (keep existing orientations), as causal-learn's pc(). */
   ucPriority?: UcPriority;
+  /**
+   * Reproduce causal-learn where we deliberately differ (default false): test banned and required pairs
+   * like any other instead of letting the knowledge decide them (see SkeletonOptions.faithful).
+   */
+  faithful?: boolean;
   /** Keep the log of every CI call (default true). */
   recordTests?: boolean;
 }
@@ -45,7 +50,7 @@ export function resolvedOptions(options: PcCoreOptions) {
   const ucRule = options.ucRule ?? 0, ucPriority = options.ucPriority ?? 2;
   if (![0, 1, 2].includes(ucRule)) throw new RangeError(`ucRule must be 0, 1 or 2, got ${ucRule}`);
   if (![0, 1, 2, 3, 4].includes(ucPriority)) throw new RangeError(`ucPriority must be 0..4, got ${ucPriority}`);
-  return { alpha, depth, ucRule, ucPriority, knowledge: options.knowledge };
+  return { alpha, depth, ucRule, ucPriority, knowledge: options.knowledge, faithful: options.faithful ?? false };
 }
 
 /**
@@ -69,7 +74,7 @@ export function pc(nodes: readonly string[], query: CiQueryFn, options: PcCoreOp
   const started = performance.now();
   const o = resolvedOptions(options);
   const runner = new CiRunner(query, options.recordTests ?? true);
-  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge });
+  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
   let step = steps.next();
   while (!step.done) step = steps.next();
   return finish(nodes, step.value, runner, o, started);
@@ -85,7 +90,7 @@ export async function pcAsync(nodes: readonly string[], query: CiQueryFn, option
   const started = performance.now();
   const o = resolvedOptions(options);
   const runner = new CiRunner(query, options.recordTests ?? true);
-  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge });
+  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
   let step = steps.next();
   while (!step.done) {
     const wanted = step.value.filter((q) => !runner.knows(`${q.x};${q.y}|${q.S.join(",")}`));

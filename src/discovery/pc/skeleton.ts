@@ -12,6 +12,13 @@ export interface SkeletonOptions {
   /** Largest conditioning-set size; undefined = no limit. */
   maxDepth?: number;
   knowledge?: Knowledge;
+  /**
+   * Reproduce causal-learn exactly where we deliberately differ (default false): it still runs the CI
+   * tests of an edge forbidden in both directions (and discards them), and it tests a required edge like
+   * any other, so a required edge can be removed. By default both kinds of pair are decided by the
+   * knowledge alone: banned edges are removed and required edges kept, without tests.
+   */
+  faithful?: boolean;
 }
 
 export interface SkeletonResult {
@@ -36,19 +43,27 @@ export function* combinations(items: readonly number[], k: number): Generator<nu
   }
 }
 
+/** Whether the knowledge settles the adjacency x–y so that its tests are skipped. */
+function knowledgeDecides(knowledge: Knowledge | undefined, x: number, y: number, faithful: boolean): "banned" | "required" | undefined {
+  if (!knowledge || faithful) return undefined;
+  if (knowledge.isBanned(x, y)) return "banned";
+  if (knowledge.isRequired(x, y) || knowledge.isRequired(y, x)) return "required";
+  return undefined;
+}
+
 /**
  * The queries one depth of the stable skeleton search will ask, in order, without repeats. In the stable
  * variant the neighbour sets are frozen for the whole depth and no cell stops early, so this list is
  * known before any test runs: a parallel driver evaluates it in worker threads first.
  */
-export function depthQueries(graph: Graph, depth: number, knowledge?: Knowledge): CiKey[] {
+export function depthQueries(graph: Graph, depth: number, knowledge?: Knowledge, faithful = false): CiKey[] {
   const seen = new Set<string>();
   const out: CiKey[] = [];
   for (let x = 0; x < graph.n; x++) {
     const neighbors = graph.neighbors(x);
     if (neighbors.length < depth - 1) continue;
     for (const y of neighbors) {
-      if (knowledge?.isBanned(x, y)) continue;
+      if (knowledgeDecides(knowledge, x, y, faithful)) continue;
       for (const S of combinations(neighbors.filter((v) => v !== y), depth)) {
         const key = ciKey(x, y, S);
         if (!seen.has(key)) seen.add(key), out.push(canonicalQuery(x, y, S));
@@ -66,13 +81,14 @@ export function depthQueries(graph: Graph, depth: number, knowledge?: Knowledge)
  * - a cell does not stop at the first independence; the sepset stored is the *union* of every S that
  *   gave p > alpha in that cell, and it is stored (for both orders) when the pair is marked for removal;
  * - the skip rule is `len(neighbours) < depth − 1`, as causal-learn writes it.
- * Background knowledge that forbids both directions removes the edge at depth 0 with an empty sepset;
- * unlike causal-learn, which still runs (and discards) those tests, we skip them.
+ * Background knowledge that forbids both directions removes the edge at depth 0 with an empty sepset (as
+ * causal-learn does); a required edge is never removed. Neither kind of pair is tested unless `faithful`.
  *
  * A generator: before each depth it yields that depth's queries so a driver can prefetch them.
  */
 export function* skeletonSteps(nodes: readonly string[], runner: CiRunner, options: SkeletonOptions): Generator<CiKey[], SkeletonResult, void> {
   const { alpha, maxDepth, knowledge } = options;
+  const faithful = options.faithful ?? false;
   const graph = Graph.complete(nodes);
   const sepsets: Sepsets = new Map();
   const append = (x: number, y: number, set: number[]) => {
@@ -84,16 +100,17 @@ export function* skeletonSteps(nodes: readonly string[], runner: CiRunner, optio
   let depth = -1;
   while (graph.maxDegree() - 1 > depth && (maxDepth === undefined || depth < maxDepth)) {
     depth++;
-    yield depthQueries(graph, depth, knowledge);
+    yield depthQueries(graph, depth, knowledge, faithful);
     const removal = new Set<string>(); // ordered pairs "x>y", as causal-learn's edge_removal list
     for (let x = 0; x < graph.n; x++) {
       const neighbors = graph.neighbors(x);
       if (neighbors.length < depth - 1) continue;
       for (const y of neighbors) {
         const separating = new Set<number>();
-        if (knowledge?.isBanned(x, y)) {
-          removal.add(`${x}>${y}`), removal.add(`${y}>${x}`);
-        } else {
+        const decided = knowledgeDecides(knowledge, x, y, faithful);
+        // causal-learn (stable): a banned pair is marked for removal and then tested all the same.
+        if (decided === "banned" || (faithful && knowledge?.isBanned(x, y))) removal.add(`${x}>${y}`), removal.add(`${y}>${x}`);
+        if (decided === undefined) {
           for (const S of combinations(neighbors.filter((v) => v !== y), depth)) {
             if (runner.pValue(x, y, S) > alpha) {
               removal.add(`${x}>${y}`), removal.add(`${y}>${x}`);
