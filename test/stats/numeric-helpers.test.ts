@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { brentq } from "../../src/stats/brentq.ts";
+import { polynomialRoots } from "../../src/stats/polynomial-roots.ts";
+import { luDecompose, luDeterminant, luSolve } from "../../src/stats/lu.ts";
+import { symmetricEigenSmall } from "../../src/stats/symmetric-eigen-small.ts";
+import { medianInPlace, selectKthInPlace } from "../../src/stats/select-kth.ts";
+import { ksUniform } from "../../src/stats/kolmogorov-smirnov.ts";
+import { uniqueCodes, zScore, median } from "../../src/stats/descriptive.ts";
+import { Rng } from "../../src/util/rng.ts";
+
+test("brentq finds a bracketed root to scipy's default tolerance and refuses an unbracketed interval", () => {
+  assert.ok(Math.abs(brentq((x) => x * x - 2, 0, 2) - Math.SQRT2) < 4e-12);
+  assert.throws(() => brentq((x) => x * x + 1, 0, 2), /different signs/);
+});
+
+test("polynomialRoots returns every root of (x − 1)(x − 2)(x − 3)(x − 4)", () => {
+  const roots = polynomialRoots([24, -50, 35, -10, 1]).map((r) => r.re).sort((a, b) => a - b);
+  [1, 2, 3, 4].forEach((e, i) => assert.ok(Math.abs(roots[i]! - e) < 1e-10, `root ${roots[i]}`));
+});
+
+test("LU gives the determinant and solves a pivoting-requiring system", () => {
+  const a = [0, 2, 1, 1, 1, 0, 3, 0, 1];
+  const f = luDecompose(a, 3);
+  assert.ok(Math.abs(luDeterminant(f) + 5) < 1e-12);
+  const x = luSolve(f, [3, 2, 4]);
+  [1, 1, 1].forEach((e, i) => assert.ok(Math.abs(x[i]! - e) < 1e-12));
+});
+
+test("symmetricEigenSmall returns ascending eigenvalues with orthonormal eigenvectors", () => {
+  const a = [2, 1, 0, 1, 2, 1, 0, 1, 2];
+  const { values, vectors } = symmetricEigenSmall(a, 3);
+  [2 - Math.SQRT2, 2, 2 + Math.SQRT2].forEach((e, i) => assert.ok(Math.abs(values[i]! - e) < 1e-12));
+  for (let k = 0; k < 3; k++) {
+    // A v = λ v
+    for (let i = 0; i < 3; i++) {
+      let s = 0;
+      for (let j = 0; j < 3; j++) s += a[i * 3 + j]! * vectors[j * 3 + k]!;
+      assert.ok(Math.abs(s - values[k]! * vectors[i * 3 + k]!) < 1e-12);
+    }
+  }
+});
+
+test("selectKthInPlace and medianInPlace agree with sorting", () => {
+  const rng = new Rng(3);
+  for (const n of [1, 2, 7, 100, 1001]) {
+    const v = rng.normals(n);
+    const sorted = Float64Array.from(v).sort();
+    assert.equal(selectKthInPlace(Float64Array.from(v), n >> 1), sorted[n >> 1]);
+    assert.equal(medianInPlace(Float64Array.from(v)), median(v));
+  }
+});
+
+test("ksUniform accepts uniforms and rejects a shifted sample", () => {
+  const rng = new Rng(11);
+  assert.ok(ksUniform(rng.uniforms(500)).pValue > 0.01);
+  assert.ok(ksUniform(Array.from(rng.uniforms(500), (u) => u * u)).pValue < 1e-6);
+});
+
+test("uniqueCodes matches np.unique(return_inverse=True); zScore uses ddof = 1", () => {
+  const u = uniqueCodes([3, 1, 3, 2.5]);
+  assert.deepEqual(Array.from(u.levels), [1, 2.5, 3]);
+  assert.deepEqual(Array.from(u.codes), [2, 0, 2, 1]);
+  assert.deepEqual(Array.from(u.counts), [1, 1, 2]);
+  const z = zScore([1, 2, 3]);
+  assert.deepEqual(Array.from(z), [-1, 0, 1]);
+});
