@@ -112,8 +112,9 @@ export function kernelSums(
   // Both sides with few distinct values: matrix products on the k_x × k_y contingency table.
   if (sx.table && sy.table && sx.levels.length * sy.levels.length <= 4_000_000) return smallSmall(sx, sy, n);
   // One small side (scores, codes) and one large (continuous): the one-pass O(k_large²) path.
-  if (sx.table && !sy.table && sx.levels.length <= SMALL_SIDE) return swapSides(smallLarge(sx, sy, y, maxDistance.y ?? Infinity));
-  if (sy.table && !sx.table && sy.levels.length <= SMALL_SIDE) return smallLarge(sy, sx, x, maxDistance.x ?? Infinity);
+  // smallLarge reports its small side as "x"; swap back when the small side is y.
+  if (sx.table && !sy.table && sx.levels.length <= SMALL_SIDE) return smallLarge(sx, sy, y, maxDistance.y ?? Infinity);
+  if (sy.table && !sx.table && sy.levels.length <= SMALL_SIDE) return swapSides(smallLarge(sy, sx, x, maxDistance.x ?? Infinity));
   const ky = sy.levels.length;
   // Distinct (x, y) pairs with counts.
   const pairIndex = new Map<number, number>();
