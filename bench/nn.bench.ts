@@ -60,8 +60,8 @@ function makeData(rows: number, rng: Rng): { inputs: Tensor[]; concatenated: Ten
 }
 
 /** The backend with sgemm wrapped in a timer. */
-function timed(base: Linalg): { linalg: Linalg; gemmSeconds: () => number; reset: () => void } {
-  let seconds = 0;
+function timed(base: Linalg): { linalg: Linalg; gemmSeconds: () => number; gemmFlops: () => number; reset: () => void } {
+  let seconds = 0, flops = 0;
   const k = base.kernels;
   const linalg = makeLinalg(base.name, {
     ...k,
@@ -69,9 +69,10 @@ function timed(base: Linalg): { linalg: Linalg; gemmSeconds: () => number; reset
       const t0 = performance.now();
       k.sgemm(...args);
       seconds += (performance.now() - t0) / 1000;
+      flops += 2 * args[2] * args[3] * args[4]; // 2·m·n·k
     },
   });
-  return { linalg, gemmSeconds: () => seconds, reset: () => (seconds = 0) };
+  return { linalg, gemmSeconds: () => seconds, gemmFlops: () => flops, reset: () => { seconds = 0; flops = 0; } };
 }
 
 function median(values: number[]): number {
@@ -87,6 +88,7 @@ function measure(base: Linalg, rows: number, steps: number, warmup: number, log:
   const { inputs, concatenated } = makeData(rows, rng);
   const optimizer = new Adam(model.parameters(), { lr: 3e-4 });
   const stepSeconds: number[] = [], gemmSeconds: number[] = [], losses: number[] = [];
+  let gemmFlops = 0;
   for (let s = 0; s < warmup + steps; s++) {
     clock.reset();
     const t0 = performance.now();
@@ -98,8 +100,9 @@ function measure(base: Linalg, rows: number, steps: number, warmup: number, log:
     losses.push(loss.item());
     log(`  ${base.name} rows=${rows} step ${s + 1}/${warmup + steps}: ${seconds.toFixed(2)} s (gemm ${clock.gemmSeconds().toFixed(2)} s), loss ${loss.item().toFixed(4)}`);
     if (s >= warmup) { stepSeconds.push(seconds); gemmSeconds.push(clock.gemmSeconds()); }
+    gemmFlops = clock.gemmFlops();
   }
-  return { stepSeconds, gemmSeconds, losses, parameters: model.parameterCount() };
+  return { stepSeconds, gemmSeconds, gemmFlops, losses, parameters: model.parameterCount() };
 }
 
 export default async function nnBench(): Promise<Record<string, unknown>> {
@@ -122,6 +125,9 @@ export default async function nnBench(): Promise<Record<string, unknown>> {
       step_seconds: +step.toFixed(3),
       gemm_seconds: +gemm.toFixed(3),
       gemm_share: +(gemm / step).toFixed(3),
+      gemm_gflop_per_step: +(native.gemmFlops / 1e9).toFixed(1),
+      gemm_gflops_achieved: +(native.gemmFlops / 1e9 / gemm).toFixed(1),
+      non_gemm_seconds: +(step - gemm).toFixed(3),
       step_seconds_all: native.stepSeconds.map((v) => +v.toFixed(3)),
       threads: nativeLinalg.threads(),
       parameters: native.parameters,
