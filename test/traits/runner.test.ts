@@ -20,7 +20,8 @@ after(async () => {
 });
 
 function config(overrides: Record<string, unknown> = {}): LlmConfig {
-  const common = { concurrency: 2, timeoutSeconds: 0.6, maxRetries: 3, pricePerMillionInput: 1, pricePerMillionOutput: 2, ...overrides };
+  // A generous timeout by default so a loaded CI machine causes no spurious retries; the fault test lowers it.
+  const common = { concurrency: 2, timeoutSeconds: 20, maxRetries: 3, pricePerMillionInput: 1, pricePerMillionOutput: 2, ...overrides };
   return parseLlmConfig({
     models: [
       { name: "gpt", provider: "openai", model: "fake-gpt", baseUrl: openai.baseUrl, apiKeyEnv: "FAKE_OPENAI_KEY", ...common },
@@ -77,7 +78,8 @@ test("inferTraits() recovers from 429 (honouring Retry-After), 500, timeouts and
       );
     }
     const started = Date.now();
-    const { summary, events } = await run(store, { persons: people, models: ["gpt", "gemini"] });
+    // Server silent for 1.5 s vs a 0.6 s client timeout; 5 retries leave room for one spurious timeout under load.
+    const { summary, events } = await run(store, { persons: people, models: ["gpt", "gemini"], config: config({ timeoutSeconds: 0.6, maxRetries: 5 }) });
     assert.deepEqual(summary.failures, []);
     assert.equal(summary.ok, 4);
     for (const server of [openai, gemini]) {
