@@ -102,7 +102,9 @@ export function selectModels(config: LlmConfig, names: string[] | undefined, con
   });
 }
 
-function makeTasks(models: ModelConfig[], protocols: Protocol[], persons: PersonPrompt[], repeats: number): Task[] {
+function makeTasks(models: ModelConfig[], protocols: Protocol[], allPersons: PersonPrompt[], repeats: number): Task[] {
+  // A person listed twice would let two workers buy the same answer at once.
+  const persons = [...new Map(allPersons.map((p) => [p.id, p])).values()];
   const tasks: Task[] = [];
   for (const model of models) {
     for (const protocol of protocols) {

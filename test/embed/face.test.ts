@@ -86,6 +86,11 @@ test("embedFacesIntoStore() writes one measurement per image of a person and ski
     assert.equal(summary.written, 2);
     assert.equal(summary.failures.length, 1);
     assert.match(summary.failures[0]!.message, /no face found/);
+    const csv = join(dir, "images.csv");
+    await writeFile(csv, "id,image\np2,p1/a.jpg\np2,p1/b.jpg\n");
+    assert.deepEqual(await readImageList(csv), [{ personId: "p2", path: join(dir, "p1", "a.jpg") }, { personId: "p2", path: join(dir, "p1", "b.jpg") }]);
+    await writeFile(csv, "person,image\np2,p1/a.jpg\n");
+    await assert.rejects(readImageList(csv), /images\.csv, row 1, column "id": missing column/);
     const blocks = await store.readEmbeddings("face");
     assert.deepEqual(blocks.map((b) => [b.measurement, b.model, b.ids.join(), b.dim]), [[0, FACE_MODEL, "p1", 1024], [1, FACE_MODEL, "p1", 1024]]);
   } finally {

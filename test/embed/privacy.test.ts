@@ -75,5 +75,16 @@ test("prepareRelease() transforms embeddings, drops names and free text, and kee
       assert.doesNotMatch(text, /seed":\s*\d{6,}/, "the key's seed is not recorded in the release");
     } finally { release.close(); }
     assert.match(await readFile(keyFile, "utf8"), /"orthogonal"/);
+
+    // --include-raw keeps the free text (not for public release); the same key gives the same transform.
+    const raw = await prepareRelease({ source, out: join(releaseDir, "raw.duckdb"), keyFile, includeRaw: true });
+    assert.equal(raw.keyCreated, false);
+    const rawStore = await openStore(join(releaseDir, "raw.duckdb"), { readOnly: true });
+    const first = await openStore(join(releaseDir, "r.duckdb"), { readOnly: true });
+    try {
+      assert.equal((await rawStore.readTraitAssessments())[0]!.description_o, "curious");
+      assert.equal((await rawStore.readCategories())[0]!.label, "Actor https://example.org/actor");
+      assert.deepEqual((await rawStore.readEmbeddings("text"))[0]!.data, (await first.readEmbeddings("text"))[0]!.data);
+    } finally { rawStore.close(); first.close(); }
   } finally { await rm(dir, { recursive: true, force: true }); }
 });
