@@ -11,12 +11,31 @@ export function symmetricEigenInPlace(n: number, a: Float64Array, w: Float64Arra
   const V = a;
   const d = w;
   const e = new Float64Array(n);
-  tred2(n, V, d, e);
-  return tql2(n, V, d, e);
+  // tql2 applies each plane rotation to two eigenvector COLUMNS; on the transpose those are two contiguous
+  // rows, which keeps the O(n³) inner loop in cache for large n. tred2T produces that transpose directly.
+  tred2T(n, V, d, e);
+  const info = tql2(n, V, d, e);
+  transposeInPlace(n, V);
+  return info;
 }
 
-function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): void {
-  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j]!;
+function transposeInPlace(n: number, a: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const t = a[i * n + j]!;
+      a[i * n + j] = a[j * n + i]!;
+      a[j * n + i] = t;
+    }
+  }
+}
+
+/**
+ * JAMA tred2 with every V[r][c] access mirrored to V[c][r]: for a symmetric input this runs the same
+ * algorithm, but its O(n³) inner loops walk contiguous rows, and it leaves the TRANSPOSED Householder
+ * accumulation, the layout tql2 wants.
+ */
+function tred2T(n: number, V: Float64Array, d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = V[j * n + (n - 1)]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -24,9 +43,9 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = V[(i - 1) * n + j]!;
-        V[i * n + j] = 0;
+        d[j] = V[j * n + (i - 1)]!;
         V[j * n + i] = 0;
+        V[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -42,11 +61,11 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        V[j * n + i] = f;
+        V[i * n + j] = f;
         g = e[j]! + V[j * n + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k * n + j]! * d[k]!;
-          e[k]! += V[k * n + j]! * f;
+          g += V[j * n + k]! * d[k]!;
+          e[k]! += V[j * n + k]! * f;
         }
         e[j] = g;
       }
@@ -60,37 +79,38 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) V[k * n + j]! -= f * e[k]! + g * d[k]!;
-        d[j] = V[(i - 1) * n + j]!;
-        V[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) V[j * n + k]! -= f * e[k]! + g * d[k]!;
+        d[j] = V[j * n + (i - 1)]!;
+        V[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
-    V[(n - 1) * n + i] = V[i * n + i]!;
+    V[i * n + (n - 1)] = V[i * n + i]!;
     V[i * n + i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = V[(i + 1) * n + k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k * n + i + 1]! * V[k * n + j]!;
-        for (let k = 0; k <= i; k++) V[k * n + j]! -= g * d[k]!;
+        for (let k = 0; k <= i; k++) g += V[(i + 1) * n + k]! * V[j * n + k]!;
+        for (let k = 0; k <= i; k++) V[j * n + k]! -= g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) V[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[(n - 1) * n + j]!;
-    V[(n - 1) * n + j] = 0;
+    d[j] = V[j * n + (n - 1)]!;
+    V[j * n + (n - 1)] = 0;
   }
-  V[(n - 1) * n + n - 1] = 1;
+  V[(n - 1) * n + (n - 1)] = 1;
   e[0] = 0;
 }
 
-function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): number {
+/** JAMA tql2 on the TRANSPOSED eigenvector matrix: Vt[i * n + k] holds V[k][i]. */
+function tql2(n: number, Vt: Float64Array, d: Float64Array, e: Float64Array): number {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -133,10 +153,12 @@ function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): num
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          const r0 = i * n, r1 = r0 + n;
           for (let k = 0; k < n; k++) {
-            h = V[k * n + i + 1]!;
-            V[k * n + i + 1] = s * V[k * n + i]! + c * h;
-            V[k * n + i] = c * V[k * n + i]! - s * h;
+            h = Vt[r1 + k]!;
+            const v = Vt[r0 + k]!;
+            Vt[r1 + k] = s * v + c * h;
+            Vt[r0 + k] = c * v - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
@@ -156,9 +178,9 @@ function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): num
       d[k] = d[i]!;
       d[i] = p;
       for (let j = 0; j < n; j++) {
-        const t = V[j * n + i]!;
-        V[j * n + i] = V[j * n + k]!;
-        V[j * n + k] = t;
+        const t = Vt[i * n + j]!;
+        Vt[i * n + j] = Vt[k * n + j]!;
+        Vt[k * n + j] = t;
       }
     }
   }
