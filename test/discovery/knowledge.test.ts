@@ -51,3 +51,10 @@ test("knowledge naming an unknown node, or requiring a forbidden edge, is a usag
   assert.throws(() => parseEdgeRule("Height Weight"), UsageError);
   assert.deepEqual(parseTiers("a,b; c"), [["a", "b"], ["c"]]);
 });
+
+test("faithful: true still runs the banned pair's depth-0 test (as causal-learn does) and removes the edge anyway", () => {
+  const k = new Knowledge(6).forbid(0, 2).forbid(2, 0);
+  const result = pc(names, dSeparationOracle(dag), { knowledge: k, faithful: true });
+  assert.equal(result.graph.adjacent(0, 2), false);
+  assert.ok(result.tests.some((t) => t.x === 0 && t.y === 2 && t.S.length === 0));
+});
