@@ -60,6 +60,12 @@ export const CrlModelConfig = z.object({
    * satisfy the NLL with a constant. Default: true in default mode, false in faithful mode.
    */
   additiveNoise: z.boolean().optional(),
+  /**
+   * Default mode: each parent enters the gate through a learned per-latent nonlinearity φ_j (a 1 → H → 1
+   * MLP with a skip connection), parents_i = Σ_j A_ij φ_j(z_j), so additive nonlinear mechanisms are
+   * representable. 0 = φ_j(z) = z (the reference's aggregation of raw parent values).
+   */
+  parentTransformHidden: z.number().int().min(0).default(4),
   reconCoef: z.number().min(0).default(1),
   klCoef: z.number().min(0).default(0.01),
   sparsityCoef: z.number().min(0).default(0.001),

@@ -91,6 +91,8 @@ export class CrlModel extends Module {
   readonly parentB: Tensor;
   readonly parentOutW: Tensor;
   readonly parentOutB: Tensor;
+  /** φ_j of default mode: hidden unit h is relu(z·a[h] + c[h])·d[h], per latent column. */
+  readonly phi?: { a: Tensor; c: Tensor; d: Tensor };
   readonly flow: Coupling[];
   private readonly lowerMask: Float32Array;
   private readonly crossMask: Float32Array;
@@ -160,6 +162,14 @@ export class CrlModel extends Module {
     this.parentB = this.param("parent_in_b", uniform([H, L], Math.SQRT1_2));
     this.parentOutW = this.param("parent_out_w", uniform([H, L], 1 / Math.sqrt(H)));
     this.parentOutB = this.param("parent_out_b", uniform([1, L], 1 / Math.sqrt(H)));
+    if (c.mode === "default" && c.parentTransformHidden > 0) {
+      const T = c.parentTransformHidden;
+      this.phi = {
+        a: this.param("phi_a", uniform([T, L], 1)),
+        c: this.param("phi_c", uniform([T, L], 1)),
+        d: this.param("phi_d", uniform([T, L], 1 / Math.sqrt(T))),
+      };
+    }
 
     const fRng = rng.fork(4);
     const split = Math.ceil(L / 2); // torch.chunk(2) puts the larger half first
@@ -335,8 +345,16 @@ export class CrlModel extends Module {
       }
       return matmul(zAll, new Tensor(w, [L, L]));
     }
-    // Differentiable gate: parents_i = Σ_{j<i} A_ij z_j, i.e. z_all · (A ⊙ tril)ᵀ.
-    return matmul(zAll, transpose(mask(this.adjacencyParam, this.lowerMask)));
+    // Differentiable gate: parents_i = Σ_{j<i} A_ij φ_j(z_j), i.e. φ(z_all) · (A ⊙ tril)ᵀ.
+    let source = zAll;
+    if (this.phi) {
+      const phi = this.phi;
+      for (let h = 0; h < phi.a.rows; h++) {
+        const row = (t: Tensor) => slice(t, 0, h, h + 1);
+        source = add(source, mul(relu(add(mul(zAll, row(phi.a)), row(phi.c))), row(phi.d)));
+      }
+    }
+    return matmul(source, transpose(mask(this.adjacencyParam, this.lowerMask)));
   }
 
   private checkBatch(batch: CrlBatch): void {
