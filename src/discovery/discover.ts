@@ -79,7 +79,7 @@ export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPc
     await writeFile(join(options.out, name), content);
     files.push(name);
   };
-  const json = pcResultToJson(result, { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, rows: result.rowsUsed });
+  const json = pcResultToJson(result, { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, rows: result.rowsUsed, faithful: options.faithful });
   let boot: BootstrapResult | undefined;
   if (options.bootstrap && options.bootstrap > 0) {
     const clean = dropMissingRows(data).data;

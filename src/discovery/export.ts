@@ -47,7 +47,7 @@ export function graphToJson(graph: Graph): GraphJson {
 }
 
 /** graph.json for a PC run. */
-export function pcResultToJson(result: PcResult, settings: { test: string; alpha: number; depth?: number; knowledge?: Knowledge; rows?: number }): GraphJson {
+export function pcResultToJson(result: PcResult, settings: { test: string; alpha: number; depth?: number; knowledge?: Knowledge; rows?: number; faithful?: boolean }): GraphJson {
   const name = (i: number) => result.nodes[i]!;
   return {
     ...graphToJson(result.graph),
@@ -55,7 +55,7 @@ export function pcResultToJson(result: PcResult, settings: { test: string; alpha
     algorithm: "pc-stable",
     settings: {
       test: settings.test, alpha: settings.alpha, depth: settings.depth ?? null, rows: settings.rows ?? null,
-      knowledge: settings.knowledge ? settings.knowledge.describe(result.nodes) : null,
+      knowledge: settings.knowledge ? settings.knowledge.describe(result.nodes) : null, faithful: settings.faithful ?? false,
     },
     skeleton: result.skeleton.toCausalLearn().map((r) => r.map(Math.abs)),
     sepsets: Object.fromEntries([...result.sepsets].map(([k, sets]) => {
