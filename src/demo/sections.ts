@@ -4,6 +4,7 @@ import { datasetSection } from "./dataset-section.ts";
 import { discoverySection } from "./discovery-section.ts";
 import { traitsSection } from "./traits-section.ts";
 import { level1Section } from "./level1-section.ts";
+import { crlSection } from "./crl-section.ts";
 
 /** The demo's sections, in order. A capability joins the demo by adding its section here. */
 export const demoSections: DemoSection[] = [
@@ -12,4 +13,5 @@ export const demoSections: DemoSection[] = [
   level1Section,
   discoverySection,
   traitsSection,
+  crlSection,
 ];
