@@ -7,6 +7,24 @@ import { cpus } from "node:os";
 import type { CellOutcome, CellTask } from "./level1.ts";
 import type { NumericTable } from "./table.ts";
 
+/** Distinct non-missing values per column. */
+export function distinctCounts(table: NumericTable, names: readonly string[]): Map<string, number> {
+  return new Map(names.map((name) => {
+    const seen = new Set<number>();
+    for (const v of table.columns.get(name)!) if (!Number.isNaN(v)) seen.add(v);
+    return [name, seen.size];
+  }));
+}
+
+/** Rough operation count of a kernel-test cell, following the paths of kernel-sums.ts. */
+export function kernelCellCost(distinct: Map<string, number>, task: { row: string; col: string }): number {
+  const a = distinct.get(task.row)!, b = distinct.get(task.col)!;
+  const small = Math.min(a, b), large = Math.max(a, b);
+  if (large <= 1200) return a * b * (a + b);
+  if (small <= 256) return 20 * large * large; // one pass with exp per pair of distinct values
+  return 40 * a * b;
+}
+
 export async function runCellsOnWorkers(
   table: NumericTable,
   tasks: CellTask[],
@@ -17,9 +35,8 @@ export async function runCellsOnWorkers(
   const needed = [...new Set(tasks.flatMap((t) => [t.row, t.col]))];
   const columns: Record<string, Float64Array> = {};
   for (const name of needed) columns[name] = table.columns.get(name)!;
-  const distinct = new Map(needed.map((name) => [name, new Set(columns[name]).size]));
-  const cost = (t: CellTask) => Math.min(table.rows, distinct.get(t.row)! * distinct.get(t.col)!) ** 2;
-  const queue = [...tasks].sort((a, b) => cost(b) - cost(a));
+  const distinct = distinctCounts(table, needed);
+  const queue = [...tasks].sort((a, b) => kernelCellCost(distinct, b) - kernelCellCost(distinct, a));
   const count = Math.max(1, Math.min(workerCount, cpus().length, queue.length));
   // A .mjs entry that registers tsx, since worker threads do not inherit the loader of the main thread.
   const workerUrl = new URL("./level1-worker.mjs", import.meta.url);

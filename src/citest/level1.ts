@@ -8,7 +8,7 @@ import { PersonaxError, UsageError } from "../errors.ts";
 import { benjaminiHochberg } from "../stats/benjamini-hochberg.ts";
 import { getCiTest, ciTestNames } from "./registry.ts";
 import { completeRows, type NumericTable } from "./table.ts";
-import { runCellsOnWorkers } from "./level1-pool.ts";
+import { distinctCounts, kernelCellCost, runCellsOnWorkers } from "./level1-pool.ts";
 
 export interface Level1Options {
   data: NumericTable;
@@ -23,7 +23,7 @@ export interface Level1Options {
   correct?: "bh" | "none";
   /** Base seed of RCIT's random features; cell k uses seed + k (as the reference seeds each cell). */
   seed?: number;
-  /** Worker threads for expensive cells (default: 2, or 0 to stay in this thread). */
+  /** Worker threads for kernel-test cells (0 = this thread). Default: 2 when the kernel work is large enough to pay for starting them. */
   workers?: number;
   onProgress?: (done: number, total: number, note?: string) => void;
 }
@@ -157,7 +157,10 @@ export async function runLevel1(options: Level1Options): Promise<Level1Result> {
   const report = (note?: string) => options.onProgress?.(done, total, note);
   const heavy = tasks.filter((t) => isExpensive(t.test));
   const light = tasks.filter((t) => !isExpensive(t.test));
-  const workers = options.workers ?? 2;
+  // Workers cost ~0.3 s to start (module loading); only worth it for real kernel work (≈ 0.1 s and up).
+  const distinct = heavy.length ? distinctCounts(options.data, [...new Set(heavy.flatMap((t) => [t.row, t.col]))]) : new Map();
+  const heavyCost = heavy.reduce((sum, t) => sum + kernelCellCost(distinct, t), 0);
+  const workers = options.workers ?? (heavyCost >= 2e8 ? 2 : 0);
   const heavyPromise = heavy.length && workers > 0
     ? runCellsOnWorkers(options.data, heavy, workers, (o) => { outcomes[o.index] = o; done++; report(); })
     : Promise.resolve();

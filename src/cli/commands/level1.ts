@@ -18,7 +18,7 @@ const Options = z.object({
   alpha: z.coerce.number().gt(0).lt(1),
   correct: z.enum(["bh", "none"]),
   seed: seedOption,
-  workers: z.coerce.number().int().min(0).max(64),
+  workers: z.coerce.number().int().min(0).max(64).optional(),
   out: z.string().min(1),
   json: z.boolean(),
 });
@@ -34,7 +34,7 @@ export const level1Command = (io: CliIo) =>
     .option("--alpha <level>", "significance level", "0.05")
     .option("--correct <method>", "multiple-testing correction per test: bh or none", "bh")
     .option("--seed <n>", "seed of RCIT's random features", "0")
-    .option("--workers <n>", "worker threads for the kernel tests (0 = none)", "2")
+    .option("--workers <n>", "worker threads for the kernel tests (0 = none; default: 2 when the work is large enough)")
     .requiredOption("--out <dir>", "output folder")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
