@@ -131,7 +131,8 @@ export async function writeCrlLatents(
 
 /** Reads the latents of one CRL run back as an ids × names matrix. */
 export async function readCrlLatents(store: Store, runId: number): Promise<{ ids: string[]; names: string[]; latents: Matrix }> {
-  await store.connection.run(LATENT_TABLE);
+  const exists = await store.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'crl_latents'`);
+  if (Number(exists[0]?.n ?? 0) === 0) throw new DataError(store.path, 0, "crl_latents", "this store holds no CRL latents", "run 'personax crl train' on it first");
   const rows = await store.query<{ person_id: string; latent: string; value: number }>(
     `SELECT person_id, latent, value FROM crl_latents WHERE run_id = $1 ORDER BY person_id, latent`, [runId]);
   if (rows.length === 0) throw new DataError(store.path, 0, "crl_latents", `no latents stored for CRL run ${runId}`, "run 'personax crl train' first");
