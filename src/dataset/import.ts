@@ -15,7 +15,7 @@ import { firstLine, type Store } from "./store.ts";
 import { aggregateFinalScoreSql } from "./aggregate.ts";
 import { FINAL_NAMES, LAYOUTS, lit, llmScoreName, parseLlmScoreName, q, type LayoutColumn } from "./layout.ts";
 import {
-  CATEGORICAL_VARIABLES, DEFAULT_PROTOCOL, FACE_COLUMNS, FINAL_COLUMNS, PERSON_COLUMNS, TRAITS, type CategoryRow, type Flavour,
+  CATEGORICAL_VARIABLES, DEFAULT_PROTOCOL, FACE_COLUMNS, FINAL_COLUMNS, PERSON_COLUMNS, TABLE_KEYS, TRAITS, type CategoryRow, type Flavour,
 } from "./schema.ts";
 import type { ProgressCallback } from "../cli/progress.ts";
 
@@ -353,6 +353,19 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       }
       result.embeddings += await changed(store, `INSERT INTO embeddings (person_id, kind, measurement, model, vector)
         SELECT i.id, ${lit(e.kind)}, ${e.measurement}, ${lit(e.model)}, CAST(s.${q(src)} AS FLOAT[]) ${from} WHERE s.${q(src)} IS NOT NULL`);
+    }
+    // The per-person tables have no PRIMARY KEY (schema.ts TABLE_KEYS): check their keys for the imported
+    // persons (a repeated record in an `assessments` list, or rows written earlier for an id not yet imported).
+    for (const [table, keys] of Object.entries(TABLE_KEYS)) {
+      const k = keys.map((c) => `t.${q(c)}`);
+      const [dup] = await store.query<Record<string, unknown>>(
+        `SELECT ${k.join(", ")} FROM ${table} t SEMI JOIN import_ids i ON i.id = t.person_id GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);
+      if (dup) {
+        const [where] = await store.query<{ src_row: number }>(`SELECT src_row FROM import_ids WHERE id = $1`, [String(dup["person_id"])]);
+        throw new DataError(name, (where?.src_row ?? -firstDataRow) + firstDataRow, table === "trait_assessments" && hasNested ? renamed.get("assessments") : "id",
+          `${table} would hold the key ${JSON.stringify(dup)} twice`,
+          hasNested ? "list each (llm, protocol, repeat) once per person" : "import with --replace to overwrite the rows already stored for this person");
+      }
     }
     const categories = [...(metadata?.categories ?? []), ...(options.categories ?? [])];
     if (categories.length) {

@@ -129,6 +129,19 @@ const faceDdl = FACE_COLUMNS.map((c) => `  ${c} TINYINT CHECK (${c} IN (-1, 1))`
 const traitDdl = (prefix: string, type: string, check?: (c: string) => string) =>
   TRAITS.map((t) => `  ${prefix}${t} ${type}${check ? ` CHECK (${check(prefix + t)})` : ""}`).join(",\n");
 
+/**
+ * The key of each per-person table. Only `persons` (and the small `categories`) carry a PRIMARY KEY: DuckDB
+ * keeps the index of rows inserted in an open transaction in memory, and for a 1,000,000-person import the
+ * indexes of these tables alone exceed a 512 MB memory limit. Their keys are unique all the same: the write
+ * helpers replace by key and the importer checks for duplicates before committing.
+ */
+export const TABLE_KEYS = {
+  face_attributes: ["person_id"],
+  trait_assessments: ["person_id", "llm", "protocol", "repeat"],
+  trait_finals: ["person_id"],
+  embeddings: ["person_id", "kind", "measurement", "model"],
+} as const;
+
 /** The DDL, in creation order. Idempotent (IF NOT EXISTS), so opening an existing store is safe. */
 export const SCHEMA_DDL: string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
@@ -153,7 +166,7 @@ export const SCHEMA_DDL: string[] = [
   PRIMARY KEY (variable, code)
 )`,
   `CREATE TABLE IF NOT EXISTS face_attributes (
-  person_id VARCHAR PRIMARY KEY,
+  person_id VARCHAR NOT NULL,
 ${faceDdl}
 )`,
   `CREATE TABLE IF NOT EXISTS trait_assessments (
@@ -164,11 +177,10 @@ ${faceDdl}
 ${traitDdl("description_", "VARCHAR")},
 ${traitDdl("score_", "TINYINT", (c) => `${c} BETWEEN 0 AND 5`)},
   raw_reply VARCHAR,
-  created_at TIMESTAMP,
-  PRIMARY KEY (person_id, llm, protocol, "repeat")
+  created_at TIMESTAMP
 )`,
   `CREATE TABLE IF NOT EXISTS trait_finals (
-  person_id VARCHAR PRIMARY KEY,
+  person_id VARCHAR NOT NULL,
 ${traitDdl("final_", "DOUBLE")}
 )`,
   `CREATE TABLE IF NOT EXISTS embeddings (
@@ -176,8 +188,7 @@ ${traitDdl("final_", "DOUBLE")}
   kind VARCHAR NOT NULL CHECK (kind IN ('face', 'text')),
   measurement INTEGER NOT NULL CHECK (measurement >= 0),
   model VARCHAR NOT NULL,
-  vector FLOAT[] NOT NULL,
-  PRIMARY KEY (person_id, kind, measurement, model)
+  vector FLOAT[] NOT NULL
 )`,
   `CREATE SEQUENCE IF NOT EXISTS runs_id START 1`,
   `CREATE TABLE IF NOT EXISTS runs (

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { ConfigError, DataError } from "../errors.ts";
 import {
   ASSESSMENT_COLUMNS, CategoryRow, EmbeddingRow, FACE_COLUMNS, FaceAttributesRow, FINAL_COLUMNS, FinalScoresRow,
-  PERSON_COLUMNS, PERSONAX_TABLES, PersonRow, RunInput, SCHEMA_DDL, SCHEMA_VERSION, TraitAssessmentRow,
+  PERSON_COLUMNS, PERSONAX_TABLES, PersonRow, RunInput, SCHEMA_DDL, SCHEMA_VERSION, TABLE_KEYS, TraitAssessmentRow,
   type EmbeddingKind, type Flavour, type PersonaxTable, type RunRecord,
 } from "./schema.ts";
 
@@ -188,7 +188,7 @@ export class Store {
     const parsed = parseRows(TraitAssessmentRow, rows, "trait_assessments");
     const kinds = ASSESSMENT_COLUMNS.map((c): ColumnKind =>
       c === "repeat" ? "integer" : c.startsWith("score_") ? "tinyint" : c === "created_at" ? "timestamp" : "varchar");
-    return this.bulkWrite("trait_assessments", ASSESSMENT_COLUMNS, kinds, parsed.map((r) => ASSESSMENT_COLUMNS.map((c) => r[c])), "replace");
+    return this.bulkWrite("trait_assessments", ASSESSMENT_COLUMNS, kinds, parsed.map((r) => ASSESSMENT_COLUMNS.map((c) => r[c])), "replace", TABLE_KEYS.trait_assessments);
   }
 
   async readTraitAssessments(filter: { llm?: string; protocol?: string; personId?: string } = {}): Promise<TraitAssessmentRow[]> {
@@ -221,7 +221,7 @@ export class Store {
         const ids = empty.slice(i, i + 1000).map((r) => r["person_id"] as string);
         await this.connection.run(`DELETE FROM ${table} WHERE person_id IN (${ids.map((_, k) => `$${k + 1}`).join(", ")})`, ids);
       }
-      return this.bulkWrite(table, columns, kinds, full.map((r) => columns.map((c) => r[c])), "replace");
+      return this.bulkWrite(table, columns, kinds, full.map((r) => columns.map((c) => r[c])), "replace", ["person_id"]);
     });
   }
 
@@ -234,7 +234,7 @@ export class Store {
     const parsed = parseRows(EmbeddingRow, rows, "embeddings");
     const columns = ["person_id", "kind", "measurement", "model", "vector"];
     const kinds: ColumnKind[] = ["varchar", "varchar", "integer", "varchar", "floatlist"];
-    return this.bulkWrite("embeddings", columns, kinds, parsed.map((r) => [r.person_id, r.kind, r.measurement, r.model, r.vector]), "replace");
+    return this.bulkWrite("embeddings", columns, kinds, parsed.map((r) => [r.person_id, r.kind, r.measurement, r.model, r.vector]), "replace", TABLE_KEYS.embeddings);
   }
 
   /**
@@ -314,7 +314,8 @@ export class Store {
    * Appends rows through a temp staging table (DuckDB's appender is the fast path), then moves them into
    * `table` in one statement so the target's constraints are checked set-wise and the write is atomic.
    */
-  private async bulkWrite(table: string, columns: readonly string[], kinds: readonly ColumnKind[], rows: unknown[][], mode: "insert" | "replace"): Promise<number> {
+  private async bulkWrite(table: string, columns: readonly string[], kinds: readonly ColumnKind[], rows: unknown[][], mode: "insert" | "replace",
+    keys?: readonly string[]): Promise<number> {
     if (rows.length === 0) return 0;
     const quoted = columns.map((c) => `"${c}"`).join(", ");
     return this.transaction(async () => {
@@ -332,7 +333,16 @@ export class Store {
         } finally {
           appender.closeSync();
         }
-        const verb = mode === "replace" ? "INSERT OR REPLACE INTO" : "INSERT INTO";
+        if (keys) {
+          // Tables without a PRIMARY KEY (see TABLE_KEYS): reject a batch that repeats a key, then replace by key.
+          const k = keys.map((c) => `"${c}"`);
+          const [dup] = await this.query<Record<string, unknown>>(`SELECT ${k.join(", ")} FROM ${stage} GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);
+          if (dup) {
+            throw new DataError(`table ${table}`, 0, keys.join(", "), `the rows to write repeat the key ${JSON.stringify(dup)}`, "write each key once per call");
+          }
+          await this.connection.run(`DELETE FROM ${table} t WHERE EXISTS (SELECT 1 FROM ${stage} s WHERE ${k.map((c) => `s.${c} = t.${c}`).join(" AND ")})`);
+        }
+        const verb = mode === "replace" && !keys ? "INSERT OR REPLACE INTO" : "INSERT INTO";
         try {
           await this.connection.run(`${verb} ${table} (${quoted}) SELECT ${quoted} FROM ${stage}`);
         } catch (error) {

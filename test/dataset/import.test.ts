@@ -194,3 +194,18 @@ test("copying a fixture keeps import deterministic (same file twice into two sto
   assert.deepEqual(await snapshot(a), await snapshot(b));
   a.close(); b.close();
 });
+
+test("rows stored earlier for an id that is then imported cannot create a duplicate key", async () => {
+  const store = await openStore(":memory:");
+  await store.upsertTraitAssessments([{ person_id: "celeb-000002", llm: "gpt", protocol: "Number-L3-Inc", repeat: 0,
+    description_o: null, description_c: null, description_e: null, description_a: null, description_n: null,
+    score_o: 1, score_c: 1, score_e: 1, score_a: 1, score_n: 1, raw_reply: null, created_at: null }]);
+  const before = await snapshot(store);
+  await assert.rejects(importFile(store, "test/fixtures/data/celeb_n1500_s0.csv"),
+    /celeb_n1500_s0\.csv, row 3, column "id": trait_assessments would hold the key .*celeb-000002.* twice/);
+  assert.deepEqual(await snapshot(store), before);
+  await assert.rejects(store.upsertTraitAssessments([1, 2].map(() => ({ person_id: "x", llm: "gpt", protocol: "p", repeat: 0,
+    description_o: null, description_c: null, description_e: null, description_a: null, description_n: null,
+    score_o: 1, score_c: 1, score_e: 1, score_a: 1, score_n: 1, raw_reply: null, created_at: null }))), /repeat the key/);
+  store.close();
+});
