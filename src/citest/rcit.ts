@@ -115,7 +115,9 @@ function centerColumns(block: Block): Block {
     let s = 0;
     for (let i = 0; i < c.length; i++) s += c[i]!;
     const m = s / c.length;
-    return c.map((v) => v - m);
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = c[i]! - m;
+    return out;
   });
 }
 
@@ -140,7 +142,13 @@ function crossProduct(a: Block, b: Block, divisor: number): Float64Array {
 function nullApproximation(resX: Block, resY: Block, statistic: number, approx: "lpb4" | "hbe") {
   const n = resX[0]!.length;
   const products: Block = [];
-  for (const rx of resX) for (const ry of resY) products.push(rx.map((v, i) => v * ry[i]!));
+  for (const rx of resX) {
+    for (const ry of resY) {
+      const p = new Float64Array(n);
+      for (let i = 0; i < n; i++) p[i] = rx[i]! * ry[i]!;
+      products.push(p);
+    }
+  }
   const k = products.length;
   const cov = crossProduct(products, products, n);
   const { values } = symmetricEigenSmall(cov, k);
