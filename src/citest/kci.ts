@@ -58,7 +58,7 @@ export const kci: CiTest<KciOptions> = {
       const kernel = gaussianKernel(theta);
       // exp(−½θd²) < e^−50 beyond this distance (see NEGLIGIBLE_LOG_KERNEL).
       const maxDistance = Math.sqrt((2 * NEGLIGIBLE_LOG_KERNEL) / theta);
-      const s = kernelSums(zScore(getColumn(data, x)), zScore(getColumn(data, y)), kernel, kernel, { x: maxDistance, y: maxDistance });
+      const s = kernelSums(zScore(getColumn(data, x)), zScore(getColumn(data, y)), kernel, kernel, { x: maxDistance, y: maxDistance }, false);
       const statistic = s.cross;
       const meanApprox = (s.traceXc * s.traceYc) / n;
       const varApprox = (2 * s.sumSqXc * s.sumSqYc) / n / n;

@@ -64,3 +64,13 @@ test("kernelSums with HSIC's float32 cross-term kernel on raw values equals the 
   const k = float32CrossKernel(1 / Math.sqrt(2));
   assertClose(kernelSums(score, raw, k, k, { y: 8 }), bruteForce(score, raw, k, k), "hsic small×large");
 });
+
+test("kernelSums without the HSIC variance term (KCI) still gives every other sum on the one-pass path", () => {
+  const ours = kernelSums(score, cont, kci, kci, { x: 10, y: 10 }, false);
+  const ref = bruteForce(score, cont, kci, kci);
+  for (const f of fields) {
+    if (f === "crossSq") { assert.ok(Number.isNaN(ours.crossSq)); continue; }
+    const scale = Math.max(1, Math.abs(ref[f]), f === "cross" ? Math.sqrt(ref.sumSqXc * ref.sumSqYc) : 0);
+    assert.ok(Math.abs(ours[f] - ref[f]) <= 1e-9 * scale, `${f}: ${ours[f]} vs ${ref[f]}`);
+  }
+});
