@@ -9,3 +9,5 @@ export { gemm, sgemm, symmetricEigen, cholesky, choleskySolve, solve, inverseSpd
 export * from "./traits/index.ts";
 export * from "./embed/index.ts";
 export * from "./discovery/index.ts";
+export * from "./crl/index.ts";
+export { generateMultimodal, type MultimodalSpec, type MultimodalData } from "./synth/multimodal.ts";
