@@ -127,6 +127,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
           `use one of the file's columns: ${header.join(", ")}`);
       }
     }
+    const ignored = Object.keys(mapping).filter((source) => mapping[source] === null);
     const renamed = new Map<string, string>(); // target name → source column
     for (const source of header) {
       const target = source in mapping ? mapping[source] : source;
@@ -202,6 +203,11 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       for (const c of layout) {
         const found = findColumn(c, header);
         known.add(c.name);
+        if (!found && ignored.some((i) => [c.name, ...c.aliases].some((a) => a.toLowerCase() === i.toLowerCase()))) {
+          // Mapped away on purpose ({"Latitude": null}): the column is imported as missing for every person.
+          (c.table === "persons" ? personExpr : faceExpr).set(c.column, "NULL");
+          continue;
+        }
         if (!found) throw missingColumn(name, headerRow, c.name, format);
         known.add(found);
         if (found !== c.name) { renamed.set(c.name, renamed.get(found)!); }
@@ -285,7 +291,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
       nanOnlyColumns.forEach((column, i) => {
         if (found![`n${i}`] === 0) {
           throw new DataError(name, firstDataRow, column, `every value is empty or NaN (rows ${firstDataRow}..${firstDataRow + nRows - 1})`,
-            `fill in the column, or drop it from the file or map it away with {"${column}": null} if the data does not have it`);
+            `fill in the column, or if the data does not have it, map it away with {"${column}": null} (it is then imported as missing)`);
         }
       });
     }

@@ -104,6 +104,9 @@ test("bad input: a column with only empty / NaN values is named with the rows it
   const store = await openStore(":memory:");
   const file = await tmp("nan.csv", [ATHLE_HEADER, athleRow(1, { 11: "" }), athleRow(2, { 11: "NaN" }), athleRow(3, { 11: "" })].join("\n") + "\n");
   await expectDataError(store, file, [/nan\.csv, row 2, column "Longitude": every value is empty or NaN \(rows 2\.\.4\)/, /map it away/]);
+  // The fix works: a required column mapped away is imported as missing.
+  await importFile(store, file, { mapping: { Longitude: null } });
+  assert.deepEqual((await store.readPersons()).map((p) => p.longitude), [null, null, null]);
   store.close();
 });
 
