@@ -11,3 +11,4 @@ export * from "./embed/index.ts";
 export * from "./discovery/index.ts";
 export * from "./crl/index.ts";
 export { generateMultimodal, type MultimodalSpec, type MultimodalData } from "./synth/multimodal.ts";
+export { ciTests, ciTestNames, getCiTest, runLevel1, type CiTest, type CiResult, type CiQueryFn, type Level1Options, type Level1Result } from "./citest/index.ts";
