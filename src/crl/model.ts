@@ -33,6 +33,7 @@ import {
 import { CrlModelConfig, type ResolvedCrlModelConfig } from "./config.ts";
 
 const EVALUATION_NOISE_SEED = 20_260;
+const LOG_VARIANCE_OFFSET = Number(process.env.CRL_LOGVAR_OFFSET ?? -4);
 const cols = (x: Tensor, start: number, end: number) => slice(x, 1, start, end);
 const concatCols = (parts: readonly Tensor[]) => (parts.length === 1 ? parts[0]! : concat(parts, 1));
 
@@ -274,7 +275,9 @@ export class CrlModel extends Module {
   private sampleCode(output: Tensor, width: number, entropyTerms: Tensor[]): Tensor {
     if (!this.variational) return output;
     const meanPart = cols(output, 0, width);
-    const logVar = cols(output, width, 2 * width);
+    // Offset so a fresh encoder starts with small posterior noise (σ ≈ e^-2) instead of σ ≈ 1, which
+    // would drown the standardised inputs' signal during the first epochs.
+    const logVar = addScalar(cols(output, width, 2 * width), LOG_VARIANCE_OFFSET);
     const xi = new Tensor(Float32Array.from(this.noiseRng.normals(meanPart.size)), meanPart.shape);
     entropyTerms.push(scale(sum(logVar), 0.5));
     return add(meanPart, mul(exp(scale(logVar, 0.5)), xi));

@@ -68,6 +68,8 @@ export interface CrlTrainResult {
   /** Per-block standardisation fitted on the training rows. */
   standardization: Array<Array<{ mean: Float32Array; sd: Float32Array }>>;
   resumedFromEpoch?: number;
+  /** Validation loss of each initialisation tried (when `restarts` > 1); the lowest one was kept. */
+  restartLosses?: number[];
 }
 
 export interface CrlTrainCallbacks {
@@ -90,7 +92,7 @@ export async function trainCrl(
   }
   const cfg = parsedTrain.data;
   const rng = new Rng(cfg.seed);
-  const model = new CrlModel(modelConfig, rng.fork(10));
+  let model = new CrlModel(modelConfig, rng.fork(10));
   checkShapes(data, model);
 
   // Split: a seeded permutation; the last `validationFraction` of it is the evaluation split.
@@ -109,8 +111,35 @@ export async function trainCrl(
   const fullTrainBatch = cfg.batchSize === 0 || cfg.batchSize >= trainRows.length ? gather(trainRows) : undefined;
   const truthEval = data.truth ? pickRows(data.truth.latents, evalRows) : undefined;
 
-  const optimizer = new Adam(model.parameters(), { lr: cfg.learningRate });
-  const scheduler = cfg.lrStepEpochs > 0 ? new StepLR(optimizer, cfg.lrStepEpochs, cfg.lrGamma) : undefined;
+  let optimizer = new Adam(model.parameters(), { lr: cfg.learningRate });
+
+  /** One pass over the training rows; each epoch's shuffle comes from its own fork, so a resumed run draws the same batches. */
+  const runEpoch = (net: CrlModel, opt: Adam, epochIndex: number) => {
+    const sums = { loss: 0, recon: 0, nll: 0, batches: 0 };
+    const step = (batch: CrlBatch) => {
+      const out = net.forward(batch);
+      opt.zeroGrad();
+      out.loss.backward();
+      opt.step();
+      const lossValue = out.loss.item();
+      if (!Number.isFinite(lossValue)) {
+        throw new UsageError(`CRL training diverged at epoch ${epochIndex + 1} (loss ${lossValue})`, "lower the learning rate or standardise the inputs");
+      }
+      sums.loss += lossValue; sums.recon += out.recon; sums.nll += out.nll; sums.batches++;
+    };
+    if (fullTrainBatch) step(fullTrainBatch);
+    else {
+      const perm = rng.fork(1000 + epochIndex).permutation(trainRows.length);
+      const B = cfg.batchSize;
+      // The last partial batch is dropped when it is small (< half a batch): tiny batches add noise.
+      for (let s = 0; s < perm.length; s += B) {
+        const end = Math.min(s + B, perm.length);
+        if (end - s < B / 2 && s > 0) break;
+        step(gather(perm.slice(s, end).map((i) => trainRows[i]!)));
+      }
+    }
+    return sums;
+  };
 
   const curve: CurvePoint[] = [];
   const epochs: EpochRecord[] = [];
@@ -124,9 +153,38 @@ export async function trainCrl(
       curve.push(...(restored.curve as CurvePoint[]));
       epochs.push(...(restored.epochs as EpochRecord[]));
       optimizer.steps = restored.optimizerSteps;
-      for (let e = 0; e < startEpoch; e++) scheduler?.step();
     }
   }
+
+  // Restarts: train `restarts` initialisations for `restartEpochs` epochs each and keep the one with the
+  // lowest validation loss (unsupervised model selection; no ground truth is used). Its epochs count
+  // toward `epochs` and its Adam state carries on.
+  let restartLosses: number[] | undefined;
+  if (cfg.restarts > 1 && startEpoch === 0 && cfg.restartEpochs < cfg.epochs) {
+    restartLosses = [];
+    let chosen: { net: CrlModel; opt: Adam; records: EpochRecord[]; loss: number } | undefined;
+    for (let r = 0; r < cfg.restarts; r++) {
+      const net = r === 0 ? model : new CrlModel(modelConfig, rng.fork(10 + r * 7919));
+      const opt = r === 0 ? optimizer : new Adam(net.parameters(), { lr: cfg.learningRate });
+      const records: EpochRecord[] = [];
+      for (let e = 0; e < cfg.restartEpochs; e++) {
+        const t0 = performance.now();
+        const sums = runEpoch(net, opt, e);
+        records.push({ epoch: e + 1, loss: sums.loss / sums.batches, seconds: (performance.now() - t0) / 1000 });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const loss = net.evaluate(evalBatch).loss.item();
+      restartLosses.push(loss);
+      callbacks.onProgress?.(0, cfg.epochs, `restart ${r + 1}/${cfg.restarts}: validation loss ${loss.toPrecision(4)}`);
+      if (!chosen || loss < chosen.loss) chosen = { net, opt, records, loss };
+    }
+    model = chosen!.net;
+    optimizer = chosen!.opt;
+    epochs.push(...chosen!.records);
+    startEpoch = cfg.restartEpochs;
+  }
+  const scheduler = cfg.lrStepEpochs > 0 ? new StepLR(optimizer, cfg.lrStepEpochs, cfg.lrGamma) : undefined;
+  for (let e = 0; e < startEpoch; e++) scheduler?.step();
 
   const started = performance.now();
   let bestValLoss = Infinity;
@@ -139,30 +197,7 @@ export async function trainCrl(
 
   while (epoch < cfg.epochs) {
     const epochStart = performance.now();
-    // Each epoch's shuffle comes from its own fork, so a resumed run draws the same batches.
-    const sums = { loss: 0, recon: 0, nll: 0, batches: 0 };
-    const step = (batch: CrlBatch) => {
-      const out = model.forward(batch);
-      optimizer.zeroGrad();
-      out.loss.backward();
-      optimizer.step();
-      const lossValue = out.loss.item();
-      if (!Number.isFinite(lossValue)) {
-        throw new UsageError(`CRL training diverged at epoch ${epoch + 1} (loss ${lossValue})`, "lower the learning rate or standardise the inputs");
-      }
-      sums.loss += lossValue; sums.recon += out.recon; sums.nll += out.nll; sums.batches++;
-    };
-    if (fullTrainBatch) step(fullTrainBatch);
-    else {
-      const perm = rng.fork(1000 + epoch).permutation(trainRows.length);
-      const B = cfg.batchSize;
-      // The last partial batch is dropped when it is small (< half a batch): tiny batches add noise.
-      for (let s = 0; s < perm.length; s += B) {
-        const end = Math.min(s + B, perm.length);
-        if (end - s < B / 2 && s > 0) break;
-        step(gather(perm.slice(s, end).map((i) => trainRows[i]!)));
-      }
-    }
+    const sums = runEpoch(model, optimizer, epoch);
     scheduler?.step();
     epoch++;
     const epochSeconds = (performance.now() - epochStart) / 1000;
@@ -244,6 +279,7 @@ export async function trainCrl(
     alignedAdjacency,
     standardization,
     resumedFromEpoch,
+    restartLosses,
   };
 }
 
