@@ -5,7 +5,8 @@
  * MSE reconstruction losses, 8,500 rows. PyTorch reference: 7.3 s/step on 2 threads
  * (test/fixtures/reference-timings.json).
  *
- * step_seconds: native path, median of 5 steps after one warm-up step. gemm_seconds: time inside sgemm
+ * Each step runs inside a StepArena (op outputs reuse the previous step's memory, like PyTorch's caching
+ * allocator). step_seconds: native path, median of 5 steps after one warm-up step. gemm_seconds: time inside sgemm
  * during those steps (median). The portable fallback needs minutes per full step, so it is timed at two
  * small row counts and extrapolated linearly in rows (every GEMM and element-wise pass is linear in rows;
  * Adam is the constant term); the JSON says so. Environment: PERSONAX_BENCH_ROWS (default 8500),
@@ -14,7 +15,7 @@
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fallbackLinalg, makeLinalg, nativeLinalg, type Linalg } from "../src/linalg/index.ts";
-import { Adam, MLP, Module, Tensor, add, mse, setNnLinalg } from "../src/nn/index.ts";
+import { Adam, MLP, Module, StepArena, Tensor, add, mse, setNnLinalg } from "../src/nn/index.ts";
 import { Rng } from "../src/util/rng.ts";
 
 const LATENTS = [10, 10, 10, 5, 5, 5];
@@ -87,21 +88,26 @@ function measure(base: Linalg, rows: number, steps: number, warmup: number, log:
   const model = new CelebShapedModel(rng);
   const { inputs, concatenated } = makeData(rows, rng);
   const optimizer = new Adam(model.parameters(), { lr: 3e-4 });
+  const arena = new StepArena(); // op outputs reuse the previous step's memory, as PyTorch's caching allocator
   const stepSeconds: number[] = [], gemmSeconds: number[] = [], losses: number[] = [];
   let gemmFlops = 0;
   for (let s = 0; s < warmup + steps; s++) {
     clock.reset();
     const t0 = performance.now();
-    optimizer.zeroGrad();
-    const loss = model.loss(inputs, concatenated);
-    loss.backward();
-    optimizer.step();
+    const loss = arena.step(() => {
+      optimizer.zeroGrad();
+      const total = model.loss(inputs, concatenated);
+      total.backward();
+      optimizer.step();
+      return total.item();
+    });
     const seconds = (performance.now() - t0) / 1000;
-    losses.push(loss.item());
-    log(`  ${base.name} rows=${rows} step ${s + 1}/${warmup + steps}: ${seconds.toFixed(2)} s (gemm ${clock.gemmSeconds().toFixed(2)} s), loss ${loss.item().toFixed(4)}`);
+    losses.push(loss);
+    log(`  ${base.name} rows=${rows} step ${s + 1}/${warmup + steps}: ${seconds.toFixed(2)} s (gemm ${clock.gemmSeconds().toFixed(2)} s), loss ${loss.toFixed(4)}`);
     if (s >= warmup) { stepSeconds.push(seconds); gemmSeconds.push(clock.gemmSeconds()); }
     gemmFlops = clock.gemmFlops();
   }
+  arena.release();
   return { stepSeconds, gemmSeconds, gemmFlops, losses, parameters: model.parameterCount() };
 }
 

@@ -200,31 +200,20 @@ static napi_value BiasActivation(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* activationGrad(dy, y, out, n, act, alpha, accumulate) */
-static napi_value ActivationGrad(napi_env env, napi_callback_info info) {
+/* activationBackward(dy, y, rows, cols, act, alpha, biasGrad | null) */
+static napi_value ActivationBackward(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a)) return NULL;
-  int64_t n = dim(&a, 3);
-  float *dy = (float *)typed(&a, 0, napi_float32_array, n);
-  float *y = (float *)typed(&a, 1, napi_float32_array, n);
-  float *out = (float *)typed(&a, 2, napi_float32_array, n);
+  int64_t rows = dim(&a, 2), cols = dim(&a, 3);
+  float *dy = (float *)typed(&a, 0, napi_float32_array, rows * cols);
+  float *y = (float *)typed(&a, 1, napi_float32_array, rows * cols);
   int act = (int)num(&a, 4);
   double alpha = num(&a, 5);
-  int accumulate = flag(&a, 6);
+  napi_valuetype bias_type = napi_null;
+  if (a.argc > 6) napi_typeof(env, a.argv[6], &bias_type);
+  float *bias_grad = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 6, napi_float32_array, cols);
   if (a.failed) return NULL;
-  px_activation_grad(dy, y, out, (size_t)n, act, (float)alpha, accumulate);
-  return NULL;
-}
-
-/* columnSums(x, rows, cols, out): out[j] += Σ_i x[i, j] */
-static napi_value ColumnSums(napi_env env, napi_callback_info info) {
-  Args a;
-  if (!read_args(env, info, &a)) return NULL;
-  int64_t rows = dim(&a, 1), cols = dim(&a, 2);
-  float *x = (float *)typed(&a, 0, napi_float32_array, rows * cols);
-  float *out = (float *)typed(&a, 3, napi_float32_array, cols);
-  if (a.failed) return NULL;
-  px_column_sums(x, (size_t)rows, (size_t)cols, out);
+  px_activation_backward(dy, y, (size_t)rows, (size_t)cols, act, (float)alpha, bias_grad);
   return NULL;
 }
 
@@ -265,7 +254,7 @@ static napi_value SquaredErrorSum(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* scaledDifference(a, b, scale, out, n): out += scale · (a − b) */
+/* scaledDifference(a, b, scale, out, n, accumulate): out (+)= scale · (a − b) */
 static napi_value ScaledDifference(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a)) return NULL;
@@ -274,8 +263,9 @@ static napi_value ScaledDifference(napi_env env, napi_callback_info info) {
   float *y = (float *)typed(&a, 1, napi_float32_array, n);
   double scale = num(&a, 2);
   float *out = (float *)typed(&a, 3, napi_float32_array, n);
+  int accumulate = flag(&a, 5);
   if (a.failed) return NULL;
-  px_scaled_difference(x, y, (float)scale, out, (size_t)n);
+  px_scaled_difference(x, y, (float)scale, out, (size_t)n, accumulate);
   return NULL;
 }
 
@@ -293,8 +283,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"dpotrs", NULL, Dpotrs, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dgesv", NULL, Dgesv, NULL, NULL, NULL, napi_enumerable, NULL},
       {"biasActivation", NULL, BiasActivation, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"activationGrad", NULL, ActivationGrad, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"columnSums", NULL, ColumnSums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"activationBackward", NULL, ActivationBackward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"squaredErrorSum", NULL, SquaredErrorSum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scaledDifference", NULL, ScaledDifference, NULL, NULL, NULL, napi_enumerable, NULL},

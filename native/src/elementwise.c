@@ -67,33 +67,27 @@ PX_CLONES void px_bias_activation(float *y, size_t rows, size_t cols, const floa
   }
 }
 
-/* out = dy · act'(pre), written with the activation's OUTPUT y (ELU: y + alpha for y <= 0, sigmoid:
- * y(1 - y)); accumulate != 0 adds into out instead of overwriting it. out may alias dy. */
-PX_CLONES void px_activation_grad(const float *dy, const float *y, float *out, size_t n, int act, float alpha, int accumulate) {
-  switch (act) {
-    case ACT_RELU:
-      for (size_t i = 0; i < n; i++) { float d = y[i] > 0.0f ? dy[i] : 0.0f; out[i] = accumulate ? out[i] + d : d; }
-      break;
-    case ACT_LEAKY_RELU:
-      for (size_t i = 0; i < n; i++) { float d = y[i] > 0.0f ? dy[i] : alpha * dy[i]; out[i] = accumulate ? out[i] + d : d; }
-      break;
-    case ACT_ELU:
-      for (size_t i = 0; i < n; i++) { float d = y[i] > 0.0f ? dy[i] : dy[i] * (y[i] + alpha); out[i] = accumulate ? out[i] + d : d; }
-      break;
-    case ACT_SIGMOID:
-      for (size_t i = 0; i < n; i++) { float d = dy[i] * y[i] * (1.0f - y[i]); out[i] = accumulate ? out[i] + d : d; }
-      break;
-    default:
-      for (size_t i = 0; i < n; i++) out[i] = accumulate ? out[i] + dy[i] : dy[i];
-      break;
+/* Backward of y = act(x·Wᵀ + b) in one pass: dy[i, j] ← dy[i, j] · act'(pre[i, j]) in place (computed
+ * from the OUTPUT y: ELU y + alpha for y <= 0, sigmoid y(1 − y)), and bias_grad[j] += Σ_i of the new dy
+ * when bias_grad is not NULL. */
+#define PX_BACKWARD_LOOP(EXPR)                                                          \
+  for (size_t i = 0; i < rows; i++) {                                                   \
+    float *g = dy + i * cols;                                                           \
+    const float *o = y + i * cols;                                                      \
+    if (bias_grad) {                                                                    \
+      for (size_t j = 0; j < cols; j++) { float d = g[j], v = o[j]; d = (EXPR); g[j] = d; bias_grad[j] += d; } \
+    } else {                                                                            \
+      for (size_t j = 0; j < cols; j++) { float d = g[j], v = o[j]; g[j] = (EXPR); }    \
+    }                                                                                   \
   }
-}
 
-/* out[j] += Σ_i x[i, j] (the bias gradient). */
-PX_CLONES void px_column_sums(const float *x, size_t rows, size_t cols, float *out) {
-  for (size_t i = 0; i < rows; i++) {
-    const float *row = x + i * cols;
-    for (size_t j = 0; j < cols; j++) out[j] += row[j];
+PX_CLONES void px_activation_backward(float *dy, const float *y, size_t rows, size_t cols, int act, float alpha, float *bias_grad) {
+  switch (act) {
+    case ACT_RELU: PX_BACKWARD_LOOP(v > 0.0f ? d : 0.0f); break;
+    case ACT_LEAKY_RELU: PX_BACKWARD_LOOP(v > 0.0f ? d : alpha * d); break;
+    case ACT_ELU: PX_BACKWARD_LOOP(v > 0.0f ? d : d * (v + alpha)); break;
+    case ACT_SIGMOID: PX_BACKWARD_LOOP(d * v * (1.0f - v)); break;
+    default: PX_BACKWARD_LOOP(d); break;
   }
 }
 
@@ -127,7 +121,11 @@ PX_CLONES double px_squared_error_sum(const float *a, const float *b, size_t n) 
   return total;
 }
 
-/* out += scale · (a - b). */
-PX_CLONES void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n) {
-  for (size_t i = 0; i < n; i++) out[i] += scale * (a[i] - b[i]);
+/* out = scale · (a - b), or out += scale · (a - b) when accumulate != 0. */
+PX_CLONES void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n, int accumulate) {
+  if (accumulate) {
+    for (size_t i = 0; i < n; i++) out[i] += scale * (a[i] - b[i]);
+  } else {
+    for (size_t i = 0; i < n; i++) out[i] = scale * (a[i] - b[i]);
+  }
 }

@@ -8,10 +8,9 @@
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_ELU = 3, ACT_SIGMOID = 4 };
 
 void px_bias_activation(float *y, size_t rows, size_t cols, const float *bias, int act, float alpha);
-void px_activation_grad(const float *dy, const float *y, float *out, size_t n, int act, float alpha, int accumulate);
-void px_column_sums(const float *x, size_t rows, size_t cols, float *out);
+void px_activation_backward(float *dy, const float *y, size_t rows, size_t cols, int act, float alpha, float *bias_grad);
 void px_adam(float *param, const float *grad, float *m, float *v, size_t n, float lr, float beta1, float beta2,
              float eps, float bias1, float bias2, float weight_decay);
 double px_squared_error_sum(const float *a, const float *b, size_t n);
-void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n);
+void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n, int accumulate);
 #endif

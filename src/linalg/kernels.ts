@@ -26,17 +26,18 @@ export interface Kernels {
   dgesv(n: number, nrhs: number, a: Float64Array, b: Float64Array): number;
   /** y[i, j] = act(y[i, j] + bias[j]) in place (bias may be null); alpha: leaky slope or ELU alpha. */
   biasActivation(y: Float32Array, rows: number, cols: number, bias: Float32Array | null, act: ActivationCode, alpha: number): void;
-  /** out (=|+=) dy · act'(x), computed from the activation's output y; out may be dy itself. */
-  activationGrad(dy: Float32Array, y: Float32Array, out: Float32Array, n: number, act: ActivationCode, alpha: number, accumulate: boolean): void;
-  /** out[j] += Σ_i x[i, j]. */
-  columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  /**
+   * Backward of y = act(x·Wᵀ + b) in one pass: dy ← dy · act'(pre) in place (from the output y), and
+   * biasGrad[j] += Σ_i dy[i, j] (the new dy) when biasGrad is given.
+   */
+  activationBackward(dy: Float32Array, y: Float32Array, rows: number, cols: number, act: ActivationCode, alpha: number, biasGrad: Float32Array | null): void;
   /** One Adam update in place (torch.optim.Adam's formula); bias1 = 1 − β1ᵗ, bias2 = 1 − β2ᵗ. */
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number,
     beta2: number, eps: number, bias1: number, bias2: number, weightDecay: number): void;
   /** Σ (a[i] − b[i])² over the first n values (float64 result). */
   squaredErrorSum(a: Float32Array, b: Float32Array, n: number): number;
-  /** out[i] += scale · (a[i] − b[i]). */
-  scaledDifference(a: Float32Array, b: Float32Array, scale: number, out: Float32Array, n: number): void;
+  /** out[i] = scale · (a[i] − b[i]), or += when `accumulate`. */
+  scaledDifference(a: Float32Array, b: Float32Array, scale: number, out: Float32Array, n: number, accumulate: boolean): void;
   /** Threads the GEMMs use (OpenBLAS's count; 1 for the fallback). */
   threads(): number;
 }

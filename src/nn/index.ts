@@ -8,6 +8,8 @@
  *   t.rows, t.cols (2-D), t.item(), t.toArray(), t.detach() (stop-gradient), t.clone()
  *   loss.backward()            scalar loss; grads ACCUMULATE into leaves (zero them with optimizer.zeroGrad())
  *   noGrad(() => …)            evaluate without recording the graph
+ *   const arena = new StepArena(); arena.step(() => { …forward, backward… })   reuse op-output memory between
+ *                              training steps (no page faults); tensors of the previous step expire (reading them throws)
  *
  * Ops (ops/, all differentiable; a plain number is a constant operand)
  *   add, sub, mul, div          NumPy broadcasting ([n, m] with [m], [n, 1], [1, m], scalars, …)
@@ -39,7 +41,7 @@
  * Backend: setNnLinalg(fallbackLinalg | nativeLinalg) switches the path (tests); default = linalgBackend().
  * Randomness only from a passed-in seeded Rng (src/util/rng.ts): same seed + same backend and thread count → same run.
  */
-export { Tensor, noGrad, releaseGradientPool } from "./tensor.ts";
+export { Tensor, StepArena, noGrad, releaseGradientPool } from "./tensor.ts";
 export * from "./ops/index.ts";
 export { Module } from "./module.ts";
 export { Linear, type LinearInit, type LinearOptions } from "./linear.ts";

@@ -45,6 +45,73 @@ export function releaseGradientPool(): void {
   pooledBytes = 0;
 }
 
+const arenaOf = new WeakMap<Float32Array, StepArena>();
+let activeArena: StepArena | undefined;
+
+/**
+ * Storage for an op's output. Inside `StepArena.step` it is a recycled buffer with stale contents (every
+ * op writes all of its output), otherwise a new zeroed array.
+ */
+export function outputBuffer(size: number): Float32Array {
+  return activeArena ? activeArena.take(size) : new Float32Array(size);
+}
+
+/**
+ * Reuses op-output memory from one training step to the next, as PyTorch's caching allocator does.
+ * Each fresh large Float32Array costs page faults on first touch (hundreds of ms per step for the
+ * CelebPersona-sized model); inside `arena.step(fn)` ops take their outputs from the buffers of the
+ * previous step instead. The price: every tensor an op created during the previous step of this arena
+ * EXPIRES when the next step starts (reading its `data` throws). Read what you need (loss.item(),
+ * toArray()) before the next step. Parameters, optimizer state and tensors you construct yourself are
+ * never recycled.
+ */
+export class StepArena {
+  readonly #free = new Map<number, Float32Array[]>();
+  #lent: Float32Array[] = [];
+  #tensors: Tensor[] = [];
+
+  /** Runs one step with this arena active; first expires the tensors of the previous step and recycles their storage. */
+  step<T>(fn: () => T): T {
+    this.recycle();
+    const previous = activeArena;
+    activeArena = this;
+    try {
+      return fn();
+    } finally {
+      activeArena = previous;
+    }
+  }
+
+  /** Expires the tensors created in the last step and makes their storage available again. */
+  recycle(): void {
+    for (const t of this.#tensors) t.expire();
+    for (const buffer of this.#lent) {
+      let stack = this.#free.get(buffer.length);
+      if (!stack) this.#free.set(buffer.length, (stack = []));
+      stack.push(buffer);
+    }
+    this.#lent = [];
+    this.#tensors = [];
+  }
+
+  /** Expires the last step's tensors and drops all retained memory. */
+  release(): void {
+    this.recycle();
+    this.#free.clear();
+  }
+
+  take(size: number): Float32Array {
+    const buffer = this.#free.get(size)?.pop() ?? new Float32Array(size);
+    this.#lent.push(buffer);
+    arenaOf.set(buffer, this);
+    return buffer;
+  }
+
+  track(tensor: Tensor): void {
+    this.#tensors.push(tensor);
+  }
+}
+
 /** Runs `fn` without recording the graph (evaluation, parameter updates), like torch.no_grad(). */
 export function noGrad<T>(fn: () => T): T {
   const previous = gradEnabled;
@@ -68,8 +135,7 @@ export function sizeOf(shape: readonly number[]): number {
 export class Tensor {
   readonly shape: readonly number[];
   readonly size: number;
-  /** Values, row-major. Treat as read-only outside ops and optimizers. */
-  data: Float32Array;
+  #data: Float32Array | null;
   /** d(loss)/d(this), allocated on first use; null until then. */
   grad: Float32Array | null = null;
   requiresGrad: boolean;
@@ -83,10 +149,32 @@ export class Tensor {
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
     const size = sizeOf(shape);
     if (data.length !== size) throw new RangeError(`tensor of shape [${shape.join(", ")}] needs ${size} values, got ${data.length}`);
-    this.data = data;
+    this.#data = data;
     this.shape = [...shape];
     this.size = size;
     this.requiresGrad = requiresGrad;
+    arenaOf.get(data)?.track(this); // storage lent by a StepArena: expire together with it
+  }
+
+  /** Values, row-major. Treat as read-only outside ops and optimizers. */
+  get data(): Float32Array {
+    if (this.#data === null) {
+      throw new RangeError(`this ${this.op} tensor [${this.shape.join(", ")}] was created in an earlier StepArena step and its storage has been reused; ` +
+        "copy the values you need (toArray(), item()) before the next step");
+    }
+    return this.#data;
+  }
+  set data(values: Float32Array) {
+    if (values.length !== this.size) throw new RangeError(`tensor of shape [${this.shape.join(", ")}] needs ${this.size} values, got ${values.length}`);
+    this.#data = values;
+  }
+
+  /** Called by StepArena: the storage now belongs to another tensor. */
+  expire(): void {
+    this.#data = null;
+    this.grad = null;
+    this.parents = [];
+    this.backwardFn = null;
   }
 
   // ---- construction ----

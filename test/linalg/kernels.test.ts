@@ -29,9 +29,11 @@ test("the fallback element-wise kernels follow their formulas (bias + ELU, ELU g
   const y = Float32Array.from([-1, 0.5, 2, -3]);
   k.biasActivation(y, 2, 2, Float32Array.from([0.5, -1]), ACTIVATION_CODES.elu, 1);
   close(y, Float32Array.from([Math.expm1(-0.5), Math.expm1(-0.5), 2.5, -1 - 0 + Math.expm1(-4) + 1]), "elu forward");
-  const out = new Float32Array(4);
-  k.activationGrad(Float32Array.from([1, 1, 1, 1]), y, out, 4, ACTIVATION_CODES.elu, 1, false);
-  close(out, Float32Array.from([Math.exp(-0.5), Math.exp(-0.5), 1, Math.exp(-4)]), "elu gradient");
+  const dy = Float32Array.from([1, 1, 1, 1]);
+  const biasGrad = Float32Array.from([10, 20]);
+  k.activationBackward(dy, y, 2, 2, ACTIVATION_CODES.elu, 1, biasGrad);
+  close(dy, Float32Array.from([Math.exp(-0.5), Math.exp(-0.5), 1, Math.exp(-4)]), "elu gradient");
+  close(biasGrad, Float32Array.from([10 + Math.exp(-0.5) + 1, 20 + Math.exp(-0.5) + Math.exp(-4)]), "bias gradient");
 });
 
 test("native element-wise kernels match the fallback for every activation, column sums and Adam", { skip: skipNative(nativeLinalg) }, () => {
@@ -45,17 +47,17 @@ test("native element-wise kernels match the fallback for every activation, colum
     nat.biasActivation(y1, rows, cols, bias, code, 0.2);
     fb.biasActivation(y2, rows, cols, bias, code, 0.2);
     close(y1, y2, `${name} forward`);
-    const dy = randomF32(rows * cols, rng);
     const g1 = randomF32(rows * cols, rng), g2 = g1.slice();
-    nat.activationGrad(dy, y2, g1, rows * cols, code, 0.2, true);
-    fb.activationGrad(dy, y2, g2, rows * cols, code, 0.2, true);
+    const b1 = randomF32(cols, rng), b2 = b1.slice();
+    nat.activationBackward(g1, y2, rows, cols, code, 0.2, b1);
+    fb.activationBackward(g2, y2, rows, cols, code, 0.2, b2);
     close(g1, g2, `${name} gradient`);
+    close(b1, b2, `${name} bias gradient`);
+    const g3 = g2.slice(), g4 = g2.slice();
+    nat.activationBackward(g3, y2, rows, cols, code, 0.2, null);
+    fb.activationBackward(g4, y2, rows, cols, code, 0.2, null);
+    close(g3, g4, `${name} gradient without bias`);
   }
-  const x = randomF32(rows * cols, rng);
-  const s1 = new Float32Array(cols).fill(1), s2 = s1.slice();
-  nat.columnSums(x, rows, cols, s1);
-  fb.columnSums(x, rows, cols, s2);
-  close(s1, s2, "column sums");
   const p = randomF32(50, rng), g = randomF32(50, rng), m = randomF32(50, rng), v = Float32Array.from(rng.uniforms(50));
   const p2 = p.slice(), m2 = m.slice(), v2 = v.slice();
   nat.adam(p, g, m, v, 1e-2, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0.01);
@@ -65,9 +67,12 @@ test("native element-wise kernels match the fallback for every activation, colum
   const e1 = nat.squaredErrorSum(a, b, 3000), e2 = fb.squaredErrorSum(a, b, 3000);
   assert.ok(Math.abs(e1 - e2) < 1e-5 * e2, `squared error ${e1} vs ${e2}`);
   const o1 = randomF32(3000, rng), o2 = o1.slice();
-  nat.scaledDifference(a, b, 0.3, o1, 3000);
-  fb.scaledDifference(a, b, 0.3, o2, 3000);
-  close(o1, o2, "scaled difference");
+  nat.scaledDifference(a, b, 0.3, o1, 3000, true);
+  fb.scaledDifference(a, b, 0.3, o2, 3000, true);
+  close(o1, o2, "scaled difference (accumulate)");
+  nat.scaledDifference(a, b, -2, o1, 3000, false);
+  fb.scaledDifference(a, b, -2, o2, 3000, false);
+  close(o1, o2, "scaled difference (overwrite)");
   close(m, m2, "adam m");
   close(v, v2, "adam v");
 });

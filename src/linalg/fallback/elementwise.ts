@@ -15,25 +15,22 @@ export function biasActivation(y: Float32Array, rows: number, cols: number, bias
   }
 }
 
-export function activationGrad(dy: Float32Array, y: Float32Array, out: Float32Array, n: number, act: ActivationCode, alpha: number, accumulate: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const yi = y[i]!;
-    let d: number;
-    switch (act) {
-      case 1: d = yi > 0 ? dy[i]! : 0; break;
-      case 2: d = yi > 0 ? dy[i]! : alpha * dy[i]!; break;
-      case 3: d = yi > 0 ? dy[i]! : dy[i]! * (yi + alpha); break;
-      case 4: d = dy[i]! * yi * (1 - yi); break;
-      default: d = dy[i]!; break;
-    }
-    out[i] = accumulate ? out[i]! + d : d;
-  }
-}
-
-export function columnSums(x: Float32Array, rows: number, cols: number, out: Float32Array): void {
+export function activationBackward(dy: Float32Array, y: Float32Array, rows: number, cols: number, act: ActivationCode, alpha: number, biasGrad: Float32Array | null): void {
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
-    for (let j = 0; j < cols; j++) out[j]! += x[o + j]!;
+    for (let j = 0; j < cols; j++) {
+      const v = y[o + j]!, g = dy[o + j]!;
+      let d: number;
+      switch (act) {
+        case 1: d = v > 0 ? g : 0; break;
+        case 2: d = v > 0 ? g : alpha * g; break;
+        case 3: d = v > 0 ? g : g * (v + alpha); break;
+        case 4: d = g * v * (1 - v); break;
+        default: d = g; break;
+      }
+      dy[o + j] = d;
+      if (biasGrad) biasGrad[j]! += Math.fround(d);
+    }
   }
 }
 
@@ -58,6 +55,7 @@ export function squaredErrorSum(a: Float32Array, b: Float32Array, n: number): nu
   return total;
 }
 
-export function scaledDifference(a: Float32Array, b: Float32Array, scale: number, out: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) out[i]! += scale * (a[i]! - b[i]!);
+export function scaledDifference(a: Float32Array, b: Float32Array, scale: number, out: Float32Array, n: number, accumulate: boolean): void {
+  if (accumulate) for (let i = 0; i < n; i++) out[i]! += scale * (a[i]! - b[i]!);
+  else for (let i = 0; i < n; i++) out[i] = scale * (a[i]! - b[i]!);
 }

@@ -3,7 +3,7 @@ import type { Kernels } from "../kernels.ts";
 import { gemmInto } from "./gemm.ts";
 import { symmetricEigenInPlace } from "./symmetric-eigen.ts";
 import { choleskyInPlace, choleskySolveInPlace, luSolveInPlace } from "./factorizations.ts";
-import { activationGrad, adam, biasActivation, columnSums, scaledDifference, squaredErrorSum } from "./elementwise.ts";
+import { activationBackward, adam, biasActivation, scaledDifference, squaredErrorSum } from "./elementwise.ts";
 
 export const fallbackKernels: Kernels = {
   sgemm: gemmInto,
@@ -17,8 +17,7 @@ export const fallbackKernels: Kernels = {
   dpotrs: choleskySolveInPlace,
   dgesv: luSolveInPlace,
   biasActivation,
-  activationGrad,
-  columnSums,
+  activationBackward,
   adam,
   squaredErrorSum,
   scaledDifference,

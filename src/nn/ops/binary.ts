@@ -2,7 +2,7 @@
  * Element-wise binary ops with NumPy broadcasting: add, sub, mul, div. Backward sums the gradient over
  * broadcast dimensions (through the same index map as forward). A plain number is a constant.
  */
-import { Tensor } from "../tensor.ts";
+import { Tensor, outputBuffer } from "../tensor.ts";
 import { broadcastIndex, broadcastShape, sameShape } from "./broadcast.ts";
 
 export type Operand = Tensor | number;
@@ -24,7 +24,7 @@ function binary(rule: BinaryRule, x: Operand, y: Operand): Tensor {
   const ia = sameShape(shape, a.shape) ? null : broadcastIndex(shape, a.shape);
   const ib = sameShape(shape, b.shape) ? null : broadcastIndex(shape, b.shape);
   const ad = a.data, bd = b.data;
-  const data = new Float32Array(size);
+  const data = outputBuffer(size);
   for (let i = 0; i < size; i++) data[i] = rule.forward(ad[ia ? ia[i]! : i]!, bd[ib ? ib[i]! : i]!);
   const out = Tensor.result(data, shape, [a, b], rule.name);
   if (out.requiresGrad) {

@@ -14,8 +14,8 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
   if (out.requiresGrad) {
     out.backwardFn = () => {
       const c = (2 * out.grad![0]!) / n;
-      if (pred.requiresGrad) blas.scaledDifference(pred.data, target.data, c, pred.gradBuffer(), n);
-      if (target.requiresGrad) blas.scaledDifference(pred.data, target.data, -c, target.gradBuffer(), n);
+      if (pred.requiresGrad) { const [g, beta] = pred.gradSlot(); blas.scaledDifference(pred.data, target.data, c, g, n, beta === 1); }
+      if (target.requiresGrad) { const [g, beta] = target.gradSlot(); blas.scaledDifference(pred.data, target.data, -c, g, n, beta === 1); }
     };
   }
   return out;

@@ -5,14 +5,14 @@
  */
 import { ACTIVATION_CODES } from "../../linalg/kernels.ts";
 import { kernels } from "../backend.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, outputBuffer } from "../tensor.ts";
 import { tanh } from "./unary.ts";
 
 /** a·b for 2-D tensors. dA = dOut·Bᵀ, dB = Aᵀ·dOut. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const m = a.rows, k = a.cols, n = b.cols;
   if (b.rows !== k) throw new RangeError(`matmul: [${a.shape.join(", ")}] · [${b.shape.join(", ")}]: inner dimensions differ`);
-  const data = new Float32Array(m * n);
+  const data = outputBuffer(m * n);
   const blas = kernels();
   blas.sgemm(false, false, m, n, k, 1, a.data, k, b.data, n, 0, data, n);
   const out = Tensor.result(data, [m, n], [a, b], "matmul");
@@ -58,7 +58,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   if (bias && bias.size !== outF) throw new RangeError(`linear: bias has ${bias.size} values, expected ${outF}`);
   const { code, alpha } = kernelActivation(activation, options);
   const blas = kernels();
-  const data = new Float32Array(rows * outF);
+  const data = outputBuffer(rows * outF);
   blas.sgemm(false, true, rows, outF, inF, 1, x.data, inF, weight.data, inF, 0, data, outF);
   if (bias || code !== ACTIVATION_CODES.none) blas.biasActivation(data, rows, outF, bias ? bias.data : null, code, alpha);
   const parents = bias ? [x, weight, bias] : [x, weight];
@@ -66,14 +66,15 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   if (out.requiresGrad) {
     out.backwardFn = () => {
       const g = out.grad!;
-      // dPre overwrites out.grad in place: nothing reads out's gradient after its own backward step.
+      // dPre overwrites out.grad in place (nothing reads out's gradient after its own backward step), and
+      // the same pass adds db += Σ_rows dPre.
       const dPre = g;
-      if (code !== ACTIVATION_CODES.none) blas.activationGrad(g, data, dPre, g.length, code, alpha, false);
+      const biasGrad = bias?.requiresGrad ? bias.gradBuffer() : null;
+      if (code !== ACTIVATION_CODES.none || biasGrad) blas.activationBackward(g, data, rows, outF, code, alpha, biasGrad);
       if (weight.requiresGrad) {
         const [gw, beta] = weight.gradSlot();
         blas.sgemm(true, false, outF, inF, rows, 1, dPre, outF, x.data, inF, beta, gw, inF); // dW (+)= dPreᵀ·x
       }
-      if (bias?.requiresGrad) blas.columnSums(dPre, rows, outF, bias.gradBuffer()); // db += Σ_rows dPre
       if (x.requiresGrad) {
         const [gx, beta] = x.gradSlot();
         blas.sgemm(false, false, rows, inF, outF, 1, dPre, outF, weight.data, inF, beta, gx, inF); // dx (+)= dPre·W

@@ -2,7 +2,7 @@
  * Reductions: sum and mean over all elements or over the given axes (negative axes count from the end).
  * Backward spreads the output gradient back over the reduced axes (·1/count for mean).
  */
-import { Tensor } from "../tensor.ts";
+import { Tensor, outputBuffer } from "../tensor.ts";
 
 export interface ReduceOptions {
   /** Keep the reduced axes as size-1 dimensions (so the result broadcasts against the input). Default false. */
@@ -52,7 +52,7 @@ function reduce(x: Tensor, axis: number | readonly number[] | undefined, options
   const sums = new Float64Array(outSize); // accumulate in float64: large reductions stay accurate
   const xd = x.data;
   for (let i = 0; i < x.size; i++) sums[map[i]!]! += xd[i]!;
-  const data = new Float32Array(outSize);
+  const data = outputBuffer(outSize);
   for (let i = 0; i < outSize; i++) data[i] = sums[i]! * factor;
   const out = Tensor.result(data, outShape, [x], name);
   if (out.requiresGrad) {

@@ -2,7 +2,7 @@
  * Shape ops: reshape, transpose (2-D), concat and slice along an axis, gather along the last axis
  * (column selection / permutation). Backward routes gradients back to the positions they came from.
  */
-import { Tensor, sizeOf } from "../tensor.ts";
+import { Tensor, outputBuffer, sizeOf } from "../tensor.ts";
 
 function axisOf(shape: readonly number[], axis: number, what: string): number {
   const k = axis < 0 ? axis + shape.length : axis;
@@ -25,7 +25,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 /** The transpose of a 2-D tensor. */
 export function transpose(x: Tensor): Tensor {
   const r = x.rows, c = x.cols;
-  const data = new Float32Array(x.size);
+  const data = outputBuffer(x.size);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[j * r + i] = x.data[i * c + j]!;
   const out = Tensor.result(data, [c, r], [x], "transpose");
   if (out.requiresGrad) {
@@ -50,7 +50,7 @@ export function concat(tensors: readonly Tensor[], axis = -1): Tensor {
   const total = tensors.reduce((s, t) => s + t.shape[k]!, 0);
   const shape = first.shape.map((d, i) => (i === k ? total : d));
   const [outer, , inner] = split(shape, k);
-  const data = new Float32Array(sizeOf(shape));
+  const data = outputBuffer(sizeOf(shape));
   const rowOut = total * inner;
   let offset = 0;
   const offsets: number[] = [];
@@ -88,7 +88,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const [outer, , inner] = split(x.shape, k);
   const shape = x.shape.map((d, i) => (i === k ? end - start : d));
   const chunk = (end - start) * inner, rowIn = length * inner;
-  const data = new Float32Array(outer * chunk);
+  const data = outputBuffer(outer * chunk);
   for (let o = 0; o < outer; o++) data.set(x.data.subarray(o * rowIn + start * inner, o * rowIn + end * inner), o * chunk);
   const out = Tensor.result(data, shape, [x], "slice");
   if (out.requiresGrad) {
@@ -112,7 +112,7 @@ export function gatherColumns(x: Tensor, indices: readonly number[]): Tensor {
   if (cols === undefined) throw new RangeError("gatherColumns: needs at least a 1-D tensor");
   for (const j of indices) if (!Number.isInteger(j) || j < 0 || j >= cols) throw new RangeError(`gatherColumns: column ${j} out of range 0..${cols - 1}`);
   const rows = x.size / cols, width = indices.length;
-  const data = new Float32Array(rows * width);
+  const data = outputBuffer(rows * width);
   for (let i = 0; i < rows; i++) for (let c = 0; c < width; c++) data[i * width + c] = x.data[i * cols + indices[c]!]!;
   const out = Tensor.result(data, [...x.shape.slice(0, -1), width], [x], "gather_columns");
   if (out.requiresGrad) {

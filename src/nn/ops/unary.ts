@@ -2,7 +2,7 @@
  * Element-wise unary ops. Each rule gives the forward value and the derivative (from the input x and, when
  * cheaper, the output y) side by side.
  */
-import { Tensor } from "../tensor.ts";
+import { Tensor, outputBuffer } from "../tensor.ts";
 
 interface UnaryRule {
   name: string;
@@ -13,7 +13,7 @@ interface UnaryRule {
 
 function unary(rule: UnaryRule, x: Tensor): Tensor {
   const xd = x.data;
-  const data = new Float32Array(x.size);
+  const data = outputBuffer(x.size);
   for (let i = 0; i < data.length; i++) data[i] = rule.forward(xd[i]!);
   const out = Tensor.result(data, x.shape, [x], rule.name);
   if (out.requiresGrad) {
