@@ -60,6 +60,7 @@ const ImportOptions = z.object({
   categories: z.string().optional(),
   protocol: z.string().optional(),
   replace: z.boolean(),
+  memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as 512MB or 2GB"),
   json: z.boolean(),
 });
 
@@ -86,12 +87,13 @@ export const importCommand = (io: CliIo) =>
     .option("--categories <file>", `JSON dictionaries of the categorical codes, e.g. {"gender": ["female", "male"]} (a synth truth JSON works)`)
     .option("--protocol <id>", "prompt protocol of per-LLM score columns (default Number-L3-Inc)")
     .option("--replace", "overwrite persons whose id is already in the store", false)
+    .option("--memory-limit <size>", "DuckDB memory limit; larger imports spill to <store>.tmp", "1GB")
     .option("--json", "print the result as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(ImportOptions, raw, "import");
       const mapping = opts.mapping ? await readMappingFile(opts.mapping) : undefined;
       const categories = opts.categories ? await readCategoriesFile(opts.categories) : undefined;
-      const store = await openStore(opts.store);
+      const store = await openStore(opts.store, { memoryLimit: opts.memoryLimit });
       const bar = io.progress({ label: "import", total: 4 });
       try {
         const result = await importFile(store, opts.file, {
