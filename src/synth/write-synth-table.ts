@@ -14,6 +14,7 @@ import { exportParquet } from "../dataset/export.ts";
 import type { CategoryRow } from "../dataset/schema.ts";
 import type { ProgressCallback } from "../cli/progress.ts";
 import type { SynthTable } from "./persona-table.ts";
+import { synthPersonaEmbeddings } from "./persona-embeddings.ts";
 
 export interface SynthOutput {
   /** The written table file (.csv, .parquet or .duckdb). */
@@ -33,11 +34,28 @@ export function synthCategories(table: SynthTable): CategoryRow[] {
   return Object.entries(table.truth.categories).flatMap(([variable, labels]) => labels.map((label, code) => ({ variable, code, label })));
 }
 
-export async function writeSynthTable(table: SynthTable, out: string, options: { onProgress?: ProgressCallback; replace?: boolean } = {}): Promise<SynthOutput> {
+export interface WriteSynthOptions {
+  onProgress?: ProgressCallback;
+  replace?: boolean;
+  /**
+   * Also generate 3 face + 3 text embeddings per person from a latent causal DAG (synthPersonaEmbeddings;
+   * .parquet and .duckdb outputs only); their latent names and DAG go into the truth JSON as
+   * `embedding_latents`. The number is the embedding seed.
+   */
+  embeddingSeed?: number;
+}
+
+export async function writeSynthTable(table: SynthTable, out: string, options: WriteSynthOptions = {}): Promise<SynthOutput> {
   const ext = extname(out).toLowerCase();
   if (![".csv", ".parquet", ".duckdb"].includes(ext)) throw new UsageError(`cannot write ${out}: unknown extension "${ext}"`, "use .csv, .parquet or .duckdb");
+  if (options.embeddingSeed !== undefined && ext === ".csv") {
+    throw new UsageError("embeddings cannot be written to CSV", "write to .parquet or .duckdb to include embeddings");
+  }
+  const embeddings = options.embeddingSeed === undefined ? undefined
+    : synthPersonaEmbeddings(table.columns["id"] as string[], { seed: options.embeddingSeed, sharedDim: table.truth.kind === "celeb" ? 3 : 2 });
   const truthFile = truthPathFor(out);
-  await writeFile(truthFile, JSON.stringify(table.truth, null, 1) + "\n");
+  const truth = embeddings ? { ...table.truth, embedding_latents: { ...embeddings.truth, seed: options.embeddingSeed } } : table.truth;
+  await writeFile(truthFile, JSON.stringify(truth, null, 1) + "\n");
   if (ext === ".csv") {
     const file = await writeTableCsv(table, out, options.onProgress);
     return { file, truthFile, rows: table.nRows, columns: table.names };
@@ -50,6 +68,10 @@ export async function writeSynthTable(table: SynthTable, out: string, options: {
       await store.transaction(async () => {
         await importFile(store, csv, { format: table.truth.kind, categories: synthCategories(table), replace: options.replace });
         await store.recordRun({ what: "synth table", seed: table.truth.seed, params: { flavour: table.truth.kind, n: table.truth.n, scale: table.truth.scale, missing: table.truth.missing } });
+        if (embeddings) {
+          await store.writeEmbeddings(embeddings.rows);
+          await store.recordRun({ what: "synth embeddings", seed: options.embeddingSeed!, params: { model: embeddings.truth.model, latents: embeddings.truth.names } });
+        }
       });
       if (ext === ".parquet") await exportParquet(store, out, { flavour: table.truth.kind });
     } finally {

@@ -110,3 +110,18 @@ test("writeSynthTable: CSV, Parquet and store outputs read back as exactly the g
   assert.deepEqual((await store.readRuns()).map((r) => r.what), ["import", "synth table"]);
   store.close();
 });
+
+test("writeSynthTable with embeddings: the store gets 3 face + 3 text blocks and the truth JSON their latent DAG", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-synth-emb-"));
+  const t = synthPersonaTable({ flavour: "athle", n: 120, seed: 2, scale: "llm" });
+  const out = await writeSynthTable(t, join(dir, "athle.duckdb"), { embeddingSeed: 3 });
+  const store = await openStore(out.file, { readOnly: true });
+  const face = await store.readEmbeddings("face");
+  assert.deepEqual(face.map((b) => [b.measurement, b.ids.length]), [[0, 120], [1, 120], [2, 120]]);
+  assert.equal((await store.readEmbeddings("text")).length, 3);
+  store.close();
+  const truth = JSON.parse(await readFile(out.truthFile, "utf8"));
+  assert.equal(truth.embedding_latents.names.length, truth.embedding_latents.adjacency.length);
+  assert.ok(truth.embedding_latents.names.length >= 2 + 4);
+  await assert.rejects(writeSynthTable(t, join(dir, "x.csv"), { embeddingSeed: 1 }), /cannot be written to CSV/);
+});

@@ -25,6 +25,7 @@ const SynthTableOptions = z.object({
   seed: seedOption,
   scale: z.enum(["llm", "continuous"]),
   missing: z.boolean(),
+  embeddings: z.boolean(),
   out: z.string().regex(/\.(csv|parquet|duckdb)$/i, "must end in .csv, .parquet or .duckdb"),
   json: z.boolean(),
 });
@@ -39,13 +40,14 @@ export const synthCommand = (io: CliIo) => {
     .option("--seed <n>", "random seed", "0")
     .option("--scale <kind>", "llm (per-LLM 0..3 scores and median finals) or continuous (finals on 1..10)", "llm")
     .option("--no-missing", "no missing values (default: MCAR missing values as in the fixtures)")
+    .option("--embeddings", "also 3 face + 3 text embeddings per person from a latent causal DAG (.parquet/.duckdb only)", false)
     .requiredOption("--out <file>", "x.csv, x.parquet or x.duckdb (x.truth.json is written beside it)")
     .option("--json", "print the result as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(SynthTableOptions, raw, "synth table");
       const table = synthPersonaTable({ flavour: opts.flavour, n: opts.n, seed: opts.seed, scale: opts.scale, missing: opts.missing });
       const bar = io.progress({ label: "writing", total: table.nRows, unit: "rows" });
-      const result = await writeSynthTable(table, opts.out, { onProgress: bar.callback });
+      const result = await writeSynthTable(table, opts.out, { onProgress: bar.callback, embeddingSeed: opts.embeddings ? opts.seed + 1 : undefined });
       bar.finish();
       io.out(opts.json ? JSON.stringify(result, null, 2) : `wrote ${result.rows} ${opts.flavour} rows to ${result.file}\ntruth: ${result.truthFile}`);
     });
