@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "elementwise.h"
+#include "parallel.h"
+
+/* Loops shorter than this run on one thread (a pass over 256k floats takes well under a millisecond). */
+#define MIN_PARALLEL ((size_t)1 << 18)
 
 #define MAX_ARGS 16
 #define CHECK(call)                                                              \
@@ -184,6 +188,13 @@ static napi_value Dgesv(napi_env env, napi_callback_info info) {
   return make_int(env, result);
 }
 
+typedef struct { float *y; size_t cols; const float *bias; int act; float alpha; } BiasActivationJob;
+static void bias_activation_rows(void *ctx, size_t begin, size_t end, int worker) {
+  (void)worker;
+  BiasActivationJob *j = (BiasActivationJob *)ctx;
+  px_bias_activation(j->y + begin * j->cols, end - begin, j->cols, j->bias, j->act, j->alpha);
+}
+
 /* biasActivation(y, rows, cols, bias | null, act, alpha) */
 static napi_value BiasActivation(napi_env env, napi_callback_info info) {
   Args a;
@@ -196,8 +207,16 @@ static napi_value BiasActivation(napi_env env, napi_callback_info info) {
   int act = (int)num(&a, 4);
   double alpha = num(&a, 5);
   if (a.failed) return NULL;
-  px_bias_activation(y, (size_t)rows, (size_t)cols, bias, act, (float)alpha);
+  BiasActivationJob job = {y, (size_t)cols, bias, act, (float)alpha};
+  px_parallel_for((size_t)rows, MIN_PARALLEL / (cols ? (size_t)cols : 1), bias_activation_rows, &job);
   return NULL;
+}
+
+typedef struct { float *dy; const float *y; size_t cols; int act; float alpha; float *bias_grad; float *partial; } BackwardJob;
+static void activation_backward_rows(void *ctx, size_t begin, size_t end, int worker) {
+  BackwardJob *j = (BackwardJob *)ctx;
+  float *bias = j->bias_grad == NULL ? NULL : worker == 0 || j->partial == NULL ? j->bias_grad : j->partial + (size_t)worker * j->cols;
+  px_activation_backward(j->dy + begin * j->cols, j->y + begin * j->cols, end - begin, j->cols, j->act, j->alpha, bias);
 }
 
 /* activationBackward(dy, y, rows, cols, act, alpha, biasGrad | null) */
@@ -213,8 +232,24 @@ static napi_value ActivationBackward(napi_env env, napi_callback_info info) {
   if (a.argc > 6) napi_typeof(env, a.argv[6], &bias_type);
   float *bias_grad = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 6, napi_float32_array, cols);
   if (a.failed) return NULL;
-  px_activation_backward(dy, y, (size_t)rows, (size_t)cols, act, (float)alpha, bias_grad);
+  /* Each extra worker sums its rows' bias gradient into a private buffer, added in worker order after
+   * the join (deterministic for a given thread count). */
+  float *partial = bias_grad ? (float *)calloc((size_t)cols * PX_MAX_WORKERS, sizeof(float)) : NULL;
+  BackwardJob job = {dy, y, (size_t)cols, act, (float)alpha, bias_grad, partial};
+  int workers = px_parallel_for((size_t)rows, MIN_PARALLEL / (cols ? (size_t)cols : 1), activation_backward_rows, &job);
+  if (partial) {
+    for (int w = 1; w < workers; w++)
+      for (int64_t j = 0; j < cols; j++) bias_grad[j] += partial[(size_t)w * (size_t)cols + (size_t)j];
+    free(partial);
+  }
   return NULL;
+}
+
+typedef struct { float *param; const float *grad; float *m, *v; float lr, b1, b2, eps, bias1, bias2, wd; } AdamJob;
+static void adam_range(void *ctx, size_t begin, size_t end, int worker) {
+  (void)worker;
+  AdamJob *j = (AdamJob *)ctx;
+  px_adam(j->param + begin, j->grad + begin, j->m + begin, j->v + begin, end - begin, j->lr, j->b1, j->b2, j->eps, j->bias1, j->bias2, j->wd);
 }
 
 /* adam(param, grad, m, v, lr, beta1, beta2, eps, bias1, bias2, weightDecay) */
@@ -237,8 +272,15 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   double lr = num(&a, 4), b1 = num(&a, 5), b2 = num(&a, 6), eps = num(&a, 7), bias1 = num(&a, 8), bias2 = num(&a, 9),
          wd = num(&a, 10);
   if (a.failed) return NULL;
-  px_adam(param, grad, m, v, (size_t)n, (float)lr, (float)b1, (float)b2, (float)eps, (float)bias1, (float)bias2, (float)wd);
+  AdamJob job = {param, grad, m, v, (float)lr, (float)b1, (float)b2, (float)eps, (float)bias1, (float)bias2, (float)wd};
+  px_parallel_for((size_t)n, MIN_PARALLEL, adam_range, &job);
   return NULL;
+}
+
+typedef struct { const float *a, *b; double partial[PX_MAX_WORKERS]; } SquaredErrorJob;
+static void squared_error_range(void *ctx, size_t begin, size_t end, int worker) {
+  SquaredErrorJob *j = (SquaredErrorJob *)ctx;
+  j->partial[worker] = px_squared_error_sum(j->a + begin, j->b + begin, end - begin);
 }
 
 /* squaredErrorSum(a, b, n) → Σ (a − b)² */
@@ -249,9 +291,20 @@ static napi_value SquaredErrorSum(napi_env env, napi_callback_info info) {
   float *x = (float *)typed(&a, 0, napi_float32_array, n);
   float *y = (float *)typed(&a, 1, napi_float32_array, n);
   if (a.failed) return NULL;
+  SquaredErrorJob job = {x, y, {0}};
+  int workers = px_parallel_for((size_t)n, MIN_PARALLEL, squared_error_range, &job);
+  double total = 0.0;
+  for (int w = 0; w < workers; w++) total += job.partial[w];
   napi_value out;
-  napi_create_double(env, px_squared_error_sum(x, y, (size_t)n), &out);
+  napi_create_double(env, total, &out);
   return out;
+}
+
+typedef struct { const float *a, *b; float scale; float *out; int accumulate; } ScaledDifferenceJob;
+static void scaled_difference_range(void *ctx, size_t begin, size_t end, int worker) {
+  (void)worker;
+  ScaledDifferenceJob *j = (ScaledDifferenceJob *)ctx;
+  px_scaled_difference(j->a + begin, j->b + begin, j->scale, j->out + begin, end - begin, j->accumulate);
 }
 
 /* scaledDifference(a, b, scale, out, n, accumulate): out (+)= scale · (a − b) */
@@ -265,7 +318,8 @@ static napi_value ScaledDifference(napi_env env, napi_callback_info info) {
   float *out = (float *)typed(&a, 3, napi_float32_array, n);
   int accumulate = flag(&a, 5);
   if (a.failed) return NULL;
-  px_scaled_difference(x, y, (float)scale, out, (size_t)n, accumulate);
+  ScaledDifferenceJob job = {x, y, (float)scale, out, accumulate};
+  px_parallel_for((size_t)n, MIN_PARALLEL, scaled_difference_range, &job);
   return NULL;
 }
 

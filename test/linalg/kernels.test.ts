@@ -83,3 +83,31 @@ test("native kernels reject typed arrays shorter than their dimensions instead o
   assert.throws(() => nat.dgemm(false, false, 2, 2, 2, 1, new Float32Array(4) as unknown as Float64Array, 2, new Float64Array(4), 2, 0, new Float64Array(4), 2), RangeError);
   assert.throws(() => nat.dpotrf(3, new Float64Array(8)), RangeError);
 });
+
+test("native element-wise kernels split large inputs over the BLAS threads and still match the fallback (incl. the bias-gradient reduction)", { skip: skipNative(nativeLinalg) }, () => {
+  const rng = new Rng(12);
+  const nat = nativeLinalg!.kernels, fb = fallbackLinalg.kernels;
+  const rows = 700, cols = 500; // 350,000 values: above the 2^18 threshold for threading
+  const bias = randomF32(cols, rng);
+  const y1 = randomF32(rows * cols, rng), y2 = y1.slice();
+  nat.biasActivation(y1, rows, cols, bias, ACTIVATION_CODES.elu, 1);
+  fb.biasActivation(y2, rows, cols, bias, ACTIVATION_CODES.elu, 1);
+  close(y1, y2, "elu forward");
+  const g1 = randomF32(rows * cols, rng), g2 = g1.slice();
+  const b1 = new Float32Array(cols), b2 = new Float32Array(cols);
+  nat.activationBackward(g1, y2, rows, cols, ACTIVATION_CODES.elu, 1, b1);
+  fb.activationBackward(g2, y2, rows, cols, ACTIVATION_CODES.elu, 1, b2);
+  close(g1, g2, "elu backward");
+  // 700 float32 terms per column: summation order differs between the paths.
+  for (let j = 0; j < cols; j++) assert.ok(Math.abs(b1[j]! - b2[j]!) < 1e-4 * (1 + Math.abs(b2[j]!)), `bias gradient ${j}`);
+  const e1 = nat.squaredErrorSum(y1, g1, rows * cols), e2 = fb.squaredErrorSum(y1, g1, rows * cols);
+  assert.ok(Math.abs(e1 - e2) < 1e-5 * e2);
+  const o1 = randomF32(rows * cols, rng), o2 = o1.slice();
+  nat.scaledDifference(y1, g1, 0.5, o1, rows * cols, true);
+  fb.scaledDifference(y1, g1, 0.5, o2, rows * cols, true);
+  close(o1, o2, "scaled difference");
+  const p1 = randomF32(rows * cols, rng), p2 = p1.slice(), m1 = new Float32Array(rows * cols), m2 = m1.slice(), v1 = m1.slice(), v2 = m1.slice();
+  nat.adam(p1, g1, m1, v1, 1e-3, 0.9, 0.999, 1e-8, 0.1, 0.001, 0);
+  fb.adam(p2, g1, m2, v2, 1e-3, 0.9, 0.999, 1e-8, 0.1, 0.001, 0);
+  close(p1, p2, "adam");
+});
