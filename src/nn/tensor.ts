@@ -278,6 +278,9 @@ export class Tensor {
    */
   backward(seed?: Float32Array): void {
     if (!this.requiresGrad) throw new RangeError("backward(): this tensor does not depend on anything that requires a gradient");
+    if (this.op !== "leaf" && this.parents.length === 0) {
+      throw new RangeError("backward(): the graph behind this tensor was freed by an earlier backward() (as in PyTorch); recompute the loss");
+    }
     if (!seed && this.size !== 1) throw new RangeError(`backward(): needs a scalar, got shape [${this.shape.join(", ")}]; pass a seed gradient`);
     const order = topologicalOrder(this);
     const g = this.gradBuffer();

@@ -134,6 +134,7 @@ test("a tensor used twice receives both gradient contributions; intermediates re
   assert.deepEqual(Array.from(x.grad!), [5, 7]);
   assert.equal(y.grad, null);
   assert.throws(() => Tensor.from([1, 2]).backward(), /does not depend/);
+  assert.throws(() => loss.backward(), /freed by an earlier backward/);
 });
 
 test("noGrad records no graph", () => {
