@@ -10,7 +10,7 @@
 import { existsSync, statSync, openSync, readSync, closeSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { ConfigError, DataError, UsageError } from "../errors.ts";
+import { ComputeError, ConfigError, DataError, UsageError } from "../errors.ts";
 import { firstLine, type Store } from "./store.ts";
 import { aggregateFinalScoreSql } from "./aggregate.ts";
 import { FINAL_NAMES, LAYOUTS, lit, llmScoreName, parseLlmScoreName, q, type LayoutColumn } from "./layout.ts";
@@ -60,9 +60,12 @@ export interface HfMetadata {
   categories: CategoryRow[];
 }
 
-const MISSING = `('', 'NaN', 'nan', 'NA', 'null', 'NULL', 'None')`;
-/** The column as trimmed text, NULL when missing (empty, NaN, NA, null). */
-const normalized = (column: string) => `CASE WHEN trim(CAST(${q(column)} AS VARCHAR)) IN ${MISSING} THEN NULL ELSE trim(CAST(${q(column)} AS VARCHAR)) END`;
+const MISSING_TOKENS = ["NaN", "nan", "NA", "null", "NULL", "None"];
+/**
+ * The column as trimmed text, NULL when missing (empty, NaN, NA, null). A chain of nullif() rather than
+ * `IN (…)`: with 40 columns the IN lists made DuckDB's CSV staging run out of a 256 MB memory limit.
+ */
+const normalized = (column: string) => MISSING_TOKENS.reduce((e, t) => `nullif(${e}, '${t}')`, `nullif(trim(CAST(${q(column)} AS VARCHAR)), '')`);
 
 interface Check {
   column: string;
@@ -94,24 +97,26 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     const reader = kind === "csv"
       ? `read_csv(${lit(file)}, header = true, all_varchar = true, delim = ${lit(extname(file).toLowerCase() === ".tsv" ? "\t" : ",")}, quote = '"', escape = '"', null_padding = false)`
       : kind === "parquet" ? `read_parquet([${(shards ?? [file]).map(lit).join(", ")}])` : `read_json_auto(${lit(file)})`;
-    // CSV fields are normalised once while staging (trimmed; "", NaN, NA, null → NULL), so every later check
+    // Staging tables are ordinary tables created inside the import's transaction: unlike TEMP tables, DuckDB can
+    // write their uncommitted rows to the store file under a memory limit; a rollback removes them, and they are
+    // dropped before the commit. CSV fields are normalised once while staging (trimmed; "", NaN, NA, null → NULL), so every later check
     // reads plain columns; typed Parquet/JSON columns (lists, structs) are staged as they are.
     const text = kind === "csv" ? (column: string) => q(column) : normalized;
     try {
       const columns = kind === "csv"
         ? (await store.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((d) => `${normalized(d.column_name)} AS ${q(d.column_name)}`).join(", ")
         : "*";
-      await conn.run(`CREATE OR REPLACE TEMP TABLE import_src AS SELECT ${columns} FROM ${reader}`);
+      await conn.run(`CREATE TABLE _personax_import_src AS SELECT ${columns} FROM ${reader}`);
     } catch (error) {
       throw await readError(file, kind, error);
     }
-    const described = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE import_src`);
+    const described = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE _personax_import_src`);
     let header = described.map((d) => d.column_name);
     const types = new Map(described.map((d) => [d.column_name, d.column_type]));
     // Rows written inside an open transaction get row ids from a large offset, so the row number in the file is
     // rowid minus the smallest rowid (the staging insert keeps file order: preserve_insertion_order).
     const [{ n: nRows, base } = { n: 0, base: 0 }] = await store.query<{ n: number; base: number | bigint | null }>(
-      `SELECT count(*) AS n, min(rowid) AS base FROM import_src`);
+      `SELECT count(*) AS n, min(rowid) AS base FROM _personax_import_src`);
     const rowNumber = `(rowid - ${String(base ?? 0)})`;
     if (nRows === 0) {
       throw new DataError(name, firstDataRow, undefined, "the file has a header but no data rows", "add at least one row of data below the header");
@@ -278,14 +283,14 @@ export async function importFile(store: Store, file: string, options: ImportOpti
         ...checks.map((c, i) => `min(CASE WHEN ${c.bad} THEN ${rowNumber} END) AS v${i}`),
         ...nanOnlyColumns.map((c, i) => `count(${text(c)}) AS n${i}`),
       ];
-      const [found] = await store.query<Record<string, number | null>>(`SELECT ${selects.join(", ")} FROM import_src`);
+      const [found] = await store.query<Record<string, number | null>>(`SELECT ${selects.join(", ")} FROM _personax_import_src`);
       let worst: { row: number; check: Check } | undefined;
       checks.forEach((c, i) => {
         const row = found![`v${i}`];
         if (row !== null && row !== undefined && (!worst || row < worst.row)) worst = { row, check: c };
       });
       if (worst) {
-        const [value] = await store.query<{ v: string | null }>(`SELECT CAST(${q(worst.check.column)} AS VARCHAR) AS v FROM import_src WHERE ${rowNumber} = ${worst.row}`);
+        const [value] = await store.query<{ v: string | null }>(`SELECT CAST(${q(worst.check.column)} AS VARCHAR) AS v FROM _personax_import_src WHERE ${rowNumber} = ${worst.row}`);
         throw new DataError(name, worst.row + firstDataRow, worst.check.column, worst.check.problem(value?.v ?? ""), worst.check.fix);
       }
       nanOnlyColumns.forEach((column, i) => {
@@ -299,30 +304,30 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     // Duplicate ids, within the file and against the store.
     const [dup] = await store.query<{ id: string; first: number; second: number }>(
       `SELECT id, min(r) AS first, min(r) FILTER (WHERE rn = 2) AS second FROM (
-         SELECT ${idExpr} AS id, ${rowNumber} AS r, row_number() OVER (PARTITION BY ${idExpr} ORDER BY rowid) AS rn FROM import_src)
+         SELECT ${idExpr} AS id, ${rowNumber} AS r, row_number() OVER (PARTITION BY ${idExpr} ORDER BY rowid) AS rn FROM _personax_import_src)
        GROUP BY id HAVING count(*) > 1 ORDER BY second LIMIT 1`);
     if (dup) {
       throw new DataError(name, dup.second + firstDataRow, idSource ?? "id", `duplicate id "${dup.id}" (first used on row ${dup.first + firstDataRow})`,
         "give every person a unique id");
     }
-    await store.connection.run(`CREATE OR REPLACE TEMP TABLE import_ids AS SELECT rowid AS src_rowid, ${rowNumber} AS src_row, ${idExpr} AS id FROM import_src`);
+    await store.connection.run(`CREATE TABLE _personax_import_ids AS SELECT rowid AS src_rowid, ${rowNumber} AS src_row, ${idExpr} AS id FROM _personax_import_src`);
     if (!options.replace) {
       const [clash] = await store.query<{ id: string; src_row: number }>(
-        `SELECT i.id, i.src_row FROM import_ids i JOIN persons p ON p.id = i.id ORDER BY i.src_row LIMIT 1`);
+        `SELECT i.id, i.src_row FROM _personax_import_ids i JOIN persons p ON p.id = i.id ORDER BY i.src_row LIMIT 1`);
       if (clash) {
         throw new DataError(name, clash.src_row + firstDataRow, idSource ?? "id", `id "${clash.id}" is already in the store ${store.path}`,
           "import with --replace to overwrite those persons, or import into a new store");
       }
     } else {
       for (const table of ["face_attributes", "trait_assessments", "trait_finals", "embeddings"]) {
-        await conn.run(`DELETE FROM ${table} WHERE person_id IN (SELECT id FROM import_ids)`);
+        await conn.run(`DELETE FROM ${table} WHERE person_id IN (SELECT id FROM _personax_import_ids)`);
       }
-      await conn.run(`DELETE FROM persons WHERE id IN (SELECT id FROM import_ids)`);
+      await conn.run(`DELETE FROM persons WHERE id IN (SELECT id FROM _personax_import_ids)`);
     }
 
     // 5. Write.
     progress(3, STEPS, "writing");
-    const from = `FROM import_src s JOIN import_ids i ON i.src_rowid = s.rowid`;
+    const from = `FROM _personax_import_src s JOIN _personax_import_ids i ON i.src_rowid = s.rowid`;
     const personCols = PERSON_COLUMNS.filter((c) => c !== "id" && personExpr.has(c));
     await conn.run(`INSERT INTO persons (id, ${personCols.join(", ")}) SELECT i.id, ${personCols.map((c) => personExpr.get(c)!).join(", ")} ${from}`);
     const result: ImportResult = { file, format, flavours: [], persons: nRows, faceAttributes: 0, assessments: 0, finals: 0, embeddings: 0, runId: 0 };
@@ -365,9 +370,9 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     for (const [table, keys] of Object.entries(TABLE_KEYS)) {
       const k = keys.map((c) => `t.${q(c)}`);
       const [dup] = await store.query<Record<string, unknown>>(
-        `SELECT ${k.join(", ")} FROM ${table} t SEMI JOIN import_ids i ON i.id = t.person_id GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);
+        `SELECT ${k.join(", ")} FROM ${table} t SEMI JOIN _personax_import_ids i ON i.id = t.person_id GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);
       if (dup) {
-        const [where] = await store.query<{ src_row: number }>(`SELECT src_row FROM import_ids WHERE id = $1`, [String(dup["person_id"])]);
+        const [where] = await store.query<{ src_row: number }>(`SELECT src_row FROM _personax_import_ids WHERE id = $1`, [String(dup["person_id"])]);
         throw new DataError(name, (where?.src_row ?? -firstDataRow) + firstDataRow, table === "trait_assessments" && hasNested ? renamed.get("assessments") : "id",
           `${table} would hold the key ${JSON.stringify(dup)} twice`,
           hasNested ? "list each (llm, protocol, repeat) once per person" : "import with --replace to overwrite the rows already stored for this person");
@@ -380,9 +385,9 @@ export async function importFile(store: Store, file: string, options: ImportOpti
         await conn.run(`INSERT OR REPLACE INTO categories VALUES ($1, $2, $3)`, [c.variable, c.code, c.label]);
       }
     }
-    result.flavours = (await store.query<{ f: Flavour }>(`SELECT DISTINCT p.flavour AS f FROM persons p JOIN import_ids i ON i.id = p.id ORDER BY f`)).map((r) => r.f);
-    await conn.run(`DROP TABLE import_ids`);
-    await conn.run(`DROP TABLE import_src`);
+    result.flavours = (await store.query<{ f: Flavour }>(`SELECT DISTINCT p.flavour AS f FROM persons p JOIN _personax_import_ids i ON i.id = p.id ORDER BY f`)).map((r) => r.f);
+    await conn.run(`DROP TABLE _personax_import_ids`);
+    await conn.run(`DROP TABLE _personax_import_src`);
     result.runId = await store.recordRun({
       what: "import", seed: null,
       params: { file: basename(file), format, rows: nRows, mapping: options.mapping ?? null, replace: Boolean(options.replace), protocol: llmColumns.size ? protocol : null },
@@ -468,6 +473,7 @@ async function changed(store: Store, sql: string): Promise<number> {
 /** Turns a DuckDB reader error into a DataError naming the row (and column, for bad UTF-8). */
 async function readError(file: string, kind: "csv" | "json" | "parquet", error: unknown): Promise<Error> {
   const message = error instanceof Error ? error.message : String(error);
+  if (/Out of Memory/i.test(message)) return outOfMemory(message);
   if (kind === "parquet") {
     return new DataError(file, 0, undefined, `not a readable Parquet file (${firstLine(message)})`,
       "the file is truncated or not Parquet: copy it again or re-export it");
@@ -485,6 +491,11 @@ async function readError(file: string, kind: "csv" | "json" | "parquet", error: 
   }
   return new DataError(file, line, undefined, `cannot be read as ${kind.toUpperCase()}: ${firstLine(message)}`,
     kind === "csv" ? "save it as comma-separated UTF-8 text with a header row" : "save it as a JSON array of objects or as JSON lines");
+}
+
+function outOfMemory(message: string): ComputeError {
+  return new ComputeError(`the import ran out of memory: ${firstLine(message)}`,
+    "raise the store's memory limit (personax import --memory-limit 2GB) or import the file in parts");
 }
 
 /** Finds the first invalid UTF-8 sequence: its 1-based line and the header column it falls in. Error path only. */
