@@ -22,11 +22,13 @@ const HsicOptions = z.object({
 export type HsicOptions = z.infer<typeof HsicOptions>;
 
 /** The reference kernel with its float32 cross term (utils/kernels.py rbf_kernel). */
-export function float32CrossKernel(sig: number): ScalarKernel {
+export function float32CrossKernel(sig: number): GaussianTagged {
   const precision = 1 / sig ** 2;
   const gamma = precision / 2;
   const alpha32 = Math.fround(2.0 * gamma);
-  return (a, b) => Math.exp((-gamma * (a * a) + -gamma * (b * b)) + Math.fround(alpha32 * Math.fround(Math.fround(a) * Math.fround(b))));
+  const k: GaussianTagged = (a, b) => Math.exp((-gamma * (a * a) + -gamma * (b * b)) + Math.fround(alpha32 * Math.fround(Math.fround(a) * Math.fround(b))));
+  k.hsic32 = { gamma, alpha32 }; // lets kernel-sums run the same arithmetic in its WebAssembly loop
+  return k;
 }
 
 export function plainGaussianKernel(sig: number): ScalarKernel {

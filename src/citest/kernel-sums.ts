@@ -9,12 +9,13 @@
  * Centring follows the references: Kc = K − rowmean − colmean + grandmean.
  */
 import { uniqueCodes } from "../stats/descriptive.ts";
+import { wasmPairLoop } from "./wasm-pair-loop.ts";
 
 /** A kernel on transformed values; must be symmetric. */
 export type ScalarKernel = (a: number, b: number) => number;
 
 /** A Gaussian kernel exp(−h·(a − b)²) may carry its h so hot loops can inline it (same arithmetic). */
-export type GaussianTagged = ScalarKernel & { gaussianH?: number };
+export type GaussianTagged = ScalarKernel & { gaussianH?: number; hsic32?: { gamma: number; alpha32: number } };
 
 /**
  * Kernel values below e^-50 (≈ 2e-22) are treated as 0 when both values are farther apart than the
@@ -182,48 +183,15 @@ function distinctAtMost(values: Float64Array, limit: number): boolean {
   return true;
 }
 
-/** The small side of smallLarge() may have at most this many distinct values (memory m × k). */
-const SMALL_SIDE = 256;
 
-function swapSides(s: KernelSums): KernelSums {
-  return {
-    ...s, sumX: s.sumY, sumY: s.sumX, traceX: s.traceY, traceY: s.traceX, traceXc: s.traceYc, traceYc: s.traceXc,
-    sumSqXc: s.sumSqYc, sumSqYc: s.sumSqXc, distinctX: s.distinctY, distinctY: s.distinctX,
-  };
-}
+/** Per distinct v value c and category b: u[c·kt + b] = Σ_{j: t_j = b} K(v_c, v_j), u2 likewise with K². */
+interface PairSums { u: Float64Array; u2: Float64Array; sumK2Off: number }
 
-/**
- * Sums when side t has few distinct values (centred table Tc) and side v many. Returned with t as "x".
- * With Uv[c][b] = Σ_{j: t_j = b} Kv(v_c, v_j) (and U2v with Kv²), one pass over the pairs of distinct v
- * values gives everything:
- *   cross   = Σ_ab Tc[a,b]·G[a,b],  G[a,b] = Σ_{i∈a, j∈b} Kv_ij (rows of Tc sum to 0, so Kv needs no centring)
- *   ΣKvc²   = ΣKv² − (2/n)·Σ_i R_i² + S²/n²
- *   crossSq = Σ_ij W·(Kv − s_i − s_j)², W = Tc², s_i = R_i/n − S/(2n²), expanded into G2, Uv and
- *             per-category sums of s and s².
- * Levels are sorted, so the inner loop stops once the kernel is negligible (NEGLIGIBLE_LOG_KERNEL).
- */
-function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number, needCrossSq: boolean): KernelSums {
-  const n = vValues.length;
-  const kt = t.levels.length, kv = v.levels.length;
-  const tc = t.table!;
-  // Rows of each v level, grouped by t level: entries (tCode, count).
-  const entryStart = new Int32Array(kv + 1);
-  const pairCount = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const key = v.codes[i]! * kt + t.codes[i]!;
-    pairCount.set(key, (pairCount.get(key) ?? 0) + 1);
-  }
-  const keys = [...pairCount.keys()].sort((a, b) => a - b);
-  const entryT = new Int32Array(keys.length), entryW = new Float64Array(keys.length);
-  keys.forEach((key, e) => {
-    const c = Math.floor(key / kt);
-    entryT[e] = key - c * kt;
-    entryW[e] = pairCount.get(key)!;
-    entryStart[c + 1]!++;
-  });
-  for (let c = 0; c < kv; c++) entryStart[c + 1]! += entryStart[c]!;
+/** The pair loop in JavaScript (any kernel). */
+function jsPairs(levels: Float64Array, entryStart: Int32Array, entryT: Int32Array, entryW: Float64Array, kt: number,
+  kernel: ScalarKernel, maxDistance: number, needCrossSq: boolean): PairSums {
+  const kv = levels.length;
   const u = new Float64Array(kv * kt), u2 = new Float64Array(kv * kt);
-  const levels = v.levels, kernel = v.kernel;
   // Without needCrossSq only the total Σ Kv² is kept (off-diagonal pairs of the fast path go here).
   let sumK2Off = 0;
   // exp(−h·d²) kernels (KCI, hsic-std) are inlined below; V8 does not inline the closure call.
@@ -266,6 +234,88 @@ function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number
       }
     }
   }
+  return { u, u2, sumK2Off };
+}
+
+/**
+ * The same sums from the WebAssembly loop (wasm-pair-loop.ts) over points = (value, category) entries
+ * in value order. A level's full row is its first point's row: pairs after it (u), before it (uT), itself.
+ */
+function wasmPairs(levels: Float64Array, entryStart: Int32Array, entryT: Int32Array, entryW: Float64Array, kt: number,
+  kernel: ScalarKernel, maxDistance: number, needCrossSq: boolean): PairSums {
+  const kv = levels.length;
+  const m = entryT.length;
+  const values = new Float64Array(m);
+  for (let c = 0; c < kv; c++) for (let e = entryStart[c]!; e < entryStart[c + 1]!; e++) values[e] = levels[c]!;
+  const tagged = kernel as GaussianTagged;
+  const r = wasmPairLoop({
+    values, categories: entryT, weights: entryW, kt, maxDistance, needSq: needCrossSq,
+    kernel: tagged.gaussianH !== undefined ? { kind: "gaussian", h: tagged.gaussianH } : { kind: "hsic32", ...tagged.hsic32! },
+  });
+  const u = new Float64Array(kv * kt), u2 = new Float64Array(kv * kt);
+  let diagSq = 0;
+  for (let c = 0; c < kv; c++) {
+    const p0 = entryStart[c]!;
+    const self = kernel(levels[c]!, levels[c]!);
+    for (let b = 0; b < kt; b++) {
+      u[c * kt + b] = r.u[p0 * kt + b]! + r.uT[b * m + p0]!;
+      if (needCrossSq) u2[c * kt + b] = r.u2![p0 * kt + b]! + r.u2T![b * m + p0]!;
+    }
+    u[c * kt + entryT[p0]!]! += self * entryW[p0]!;
+    if (needCrossSq) u2[c * kt + entryT[p0]!]! += self * self * entryW[p0]!;
+    for (let e = p0; e < entryStart[c + 1]!; e++) diagSq += self * self * entryW[e]! * entryW[e]!;
+  }
+  // Without needCrossSq the caller adds 2·sumK2Off to Σ_ab G2 (which is 0 here): Σ_ij K² = Σ_p w_p²K_pp² + 2Σ_{p<q}.
+  return { u, u2, sumK2Off: needCrossSq ? 0 : (diagSq + r.sumK2Off) / 2 };
+}
+
+/** The small side of smallLarge() may have at most this many distinct values (memory m × k). */
+const SMALL_SIDE = 256;
+
+function swapSides(s: KernelSums): KernelSums {
+  return {
+    ...s, sumX: s.sumY, sumY: s.sumX, traceX: s.traceY, traceY: s.traceX, traceXc: s.traceYc, traceYc: s.traceXc,
+    sumSqXc: s.sumSqYc, sumSqYc: s.sumSqXc, distinctX: s.distinctY, distinctY: s.distinctX,
+  };
+}
+
+/**
+ * Sums when side t has few distinct values (centred table Tc) and side v many. Returned with t as "x".
+ * With Uv[c][b] = Σ_{j: t_j = b} Kv(v_c, v_j) (and U2v with Kv²), one pass over the pairs of distinct v
+ * values gives everything:
+ *   cross   = Σ_ab Tc[a,b]·G[a,b],  G[a,b] = Σ_{i∈a, j∈b} Kv_ij (rows of Tc sum to 0, so Kv needs no centring)
+ *   ΣKvc²   = ΣKv² − (2/n)·Σ_i R_i² + S²/n²
+ *   crossSq = Σ_ij W·(Kv − s_i − s_j)², W = Tc², s_i = R_i/n − S/(2n²), expanded into G2, Uv and
+ *             per-category sums of s and s².
+ * Levels are sorted, so the inner loop stops once the kernel is negligible (NEGLIGIBLE_LOG_KERNEL).
+ */
+function smallLarge(t: Side, v: Side, vValues: Float64Array, maxDistance: number, needCrossSq: boolean): KernelSums {
+  const n = vValues.length;
+  const kt = t.levels.length, kv = v.levels.length;
+  const tc = t.table!;
+  // Rows of each v level, grouped by t level: entries (tCode, count).
+  const entryStart = new Int32Array(kv + 1);
+  const pairCount = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const key = v.codes[i]! * kt + t.codes[i]!;
+    pairCount.set(key, (pairCount.get(key) ?? 0) + 1);
+  }
+  const keys = [...pairCount.keys()].sort((a, b) => a - b);
+  const entryT = new Int32Array(keys.length), entryW = new Float64Array(keys.length);
+  keys.forEach((key, e) => {
+    const c = Math.floor(key / kt);
+    entryT[e] = key - c * kt;
+    entryW[e] = pairCount.get(key)!;
+    entryStart[c + 1]!++;
+  });
+  for (let c = 0; c < kv; c++) entryStart[c + 1]! += entryStart[c]!;
+  const levels = v.levels, kernel = v.kernel;
+  const tagged = kernel as GaussianTagged;
+  const pairs = tagged.gaussianH !== undefined || tagged.hsic32 !== undefined
+    ? wasmPairs(levels, entryStart, entryT, entryW, kt, kernel, maxDistance, needCrossSq)
+    : jsPairs(levels, entryStart, entryT, entryW, kt, kernel, maxDistance, needCrossSq);
+  const { u, u2 } = pairs;
+  let sumK2Off = pairs.sumK2Off;
   // Row sums and grand total of Kv; the centring offsets s_c.
   const rowSums = new Float64Array(kv);
   let total = 0, traceV = 0;

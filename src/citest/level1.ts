@@ -157,10 +157,11 @@ export async function runLevel1(options: Level1Options): Promise<Level1Result> {
   const report = (note?: string) => options.onProgress?.(done, total, note);
   const heavy = tasks.filter((t) => isExpensive(t.test));
   const light = tasks.filter((t) => !isExpensive(t.test));
-  // Workers cost ~0.3 s to start (module loading); only worth it for real kernel work (≈ 0.1 s and up).
+  // A worker costs ~0.5 s of CPU to start (it loads the modules again); with the WebAssembly pair loop a
+  // cost unit is ~2e-10 s, so workers pay off from about 8e9 units (≈ 1.5 s of single-thread work).
   const distinct = heavy.length ? distinctCounts(options.data, [...new Set(heavy.flatMap((t) => [t.row, t.col]))]) : new Map();
   const heavyCost = heavy.reduce((sum, t) => sum + kernelCellCost(distinct, t), 0);
-  const workers = options.workers ?? (heavyCost >= 2e8 ? 2 : 0);
+  const workers = options.workers ?? (heavyCost >= 8e9 ? 2 : 0);
   const heavyPromise = heavy.length && workers > 0
     ? runCellsOnWorkers(options.data, heavy, workers, (o) => { outcomes[o.index] = o; done++; report(); })
     : Promise.resolve();
