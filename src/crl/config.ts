@@ -98,6 +98,11 @@ export const CrlTrainConfig = z.object({
   /** Rows used for R² (kernel ridge is O(n³)); a seeded subsample of the evaluation rows. */
   r2MaxRows: z.number().int().min(10).default(2000),
   seed: z.number().int().min(0).default(0),
+  /**
+   * KL warm-up: the prior term's weight rises linearly from 0 to klCoef over this many epochs (0 = off),
+   * the usual remedy for posterior collapse of variational encoders (a latent left unused early stays so).
+   */
+  klWarmupEpochs: z.number().int().min(0).default(0),
   /** Initialisations to try (1 = just one); each trains `restartEpochs` epochs, the lowest validation loss continues. */
   restarts: z.number().int().min(1).default(1),
   restartEpochs: z.number().int().min(1).default(10),

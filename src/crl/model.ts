@@ -33,7 +33,7 @@ import {
 import { CrlModelConfig, type ResolvedCrlModelConfig } from "./config.ts";
 
 const EVALUATION_NOISE_SEED = 20_260;
-const LOG_VARIANCE_OFFSET = Number(process.env.CRL_LOGVAR_OFFSET ?? -4);
+const LOG_VARIANCE_OFFSET = -4;
 const cols = (x: Tensor, start: number, end: number) => slice(x, 1, start, end);
 const concatCols = (parts: readonly Tensor[]) => (parts.length === 1 ? parts[0]! : concat(parts, 1));
 
@@ -99,6 +99,8 @@ export class CrlModel extends Module {
   private readonly crossMask: Float32Array;
   private readonly reversal: number[];
   readonly variational: boolean;
+  /** Multiplies klCoef (the trainer's KL warm-up sets it from 0 to 1 over the first epochs). */
+  priorWeight = 1;
   readonly additiveNoise: boolean;
   /** Draws the reparameterisation noise (variational mode). */
   private noiseRng: Rng;
@@ -253,7 +255,7 @@ export class CrlModel extends Module {
     const sparsity = sum(mask(abs(this.adjacencyParam), this.crossMask));
     const consistency = consistencyTerms.length ? consistencyTerms.reduce((s, t) => add(s, t)) : undefined;
 
-    let loss = add(scale(recon, c.reconCoef), scale(nll, c.klCoef));
+    let loss = add(scale(recon, c.reconCoef), scale(nll, c.klCoef * this.priorWeight));
     loss = add(loss, scale(sparsity, c.sparsityCoef));
     if (consistency) loss = add(loss, scale(consistency, c.consistencyCoef));
     return {
@@ -301,11 +303,14 @@ export class CrlModel extends Module {
    */
   evaluate(batch: CrlBatch): CrlLossTerms {
     const training = this.noiseRng;
+    const weight = this.priorWeight;
     this.noiseRng = new Rng(EVALUATION_NOISE_SEED);
+    this.priorWeight = 1; // validation losses stay comparable across a KL warm-up
     try {
       return noGrad(() => this.forward(batch));
     } finally {
       this.noiseRng = training;
+      this.priorWeight = weight;
     }
   }
 

@@ -115,6 +115,7 @@ export async function trainCrl(
 
   /** One pass over the training rows; each epoch's shuffle comes from its own fork, so a resumed run draws the same batches. */
   const runEpoch = (net: CrlModel, opt: Adam, epochIndex: number) => {
+    net.priorWeight = cfg.klWarmupEpochs > 0 ? Math.min(1, (epochIndex + 1) / cfg.klWarmupEpochs) : 1;
     const sums = { loss: 0, recon: 0, nll: 0, batches: 0 };
     const step = (batch: CrlBatch) => {
       const out = net.forward(batch);
