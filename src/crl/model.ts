@@ -15,12 +15,17 @@
  *   loss = reconCoef·Σ MSE(x, x̂) + klCoef·NLL([ε̂, all η] | N(0, I), log|det|)
  *          + sparsityCoef·‖A ⊙ crossModalMask‖₁ + consistencyCoef·Σ_m mean_k ‖z_{m,k} − z_{m,1}‖_F
  *
- * Modes (see config.ts): `faithful` keeps the public code's defects: parents_i is the plain mean of the
- * z_j with A_ij > threshold (a hard mask, so A gets no gradient except from the L1 term) and the flow
- * never permutes, so the first half of mid passes through unchanged. `default` uses a differentiable gate
- * (parents_i = Σ_j A_ij z_j over j < i, so the NLL shapes A) and reverses the coordinates between
- * coupling layers. Both use the true cross-modal block for the L1 term (the public code's block indexing
- * ignores the shared latents' offset) and omit its gradient-free "connection penalty".
+ * Modes (see config.ts): `faithful` keeps the public code's behaviour, defects included: deterministic
+ * encoders; parents_i is the plain mean of the z_j with A_ij > threshold (a hard mask, so A gets no
+ * gradient except from the L1 term); mid_i = MLP_i([z_i, parents_i]), which can ignore z_i; and the flow
+ * never permutes, so the first half of mid passes through unchanged. `default` fixes each (every fix is
+ * also a config switch): a differentiable gate parents_i = Σ_{j<i} A_ij φ_j(z_j) so the NLL shapes A;
+ * additive noise mid_i = z_i − f_i(parents_i), a unit-diagonal triangular map, so the prior is a proper
+ * density; variational encoders (mean, log-variance; reparameterised z; the ELBO's entropy term); and
+ * coordinates reversed between coupling layers. Both use the true cross-modal block for the L1 term (the
+ * public code's block indexing ignores the shared latents' offset) and omit its gradient-free
+ * "connection penalty". Layers use nn's "xavier" (uniform) init where the reference uses xavier_normal_
+ * (same variance).
  */
 import { UsageError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
