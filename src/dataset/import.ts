@@ -367,7 +367,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
     }
     // The per-person tables have no PRIMARY KEY (schema.ts TABLE_KEYS): check their keys for the imported
     // persons (a repeated record in an `assessments` list, or rows written earlier for an id not yet imported).
-    for (const [table, keys] of Object.entries(TABLE_KEYS)) {
+    for (const [table, keys] of Object.entries(TABLE_KEYS).filter(([t]) => t !== "persons")) {
       const k = keys.map((c) => `t.${q(c)}`);
       const [dup] = await store.query<Record<string, unknown>>(
         `SELECT ${k.join(", ")} FROM ${table} t SEMI JOIN _personax_import_ids i ON i.id = t.person_id GROUP BY ALL HAVING count(*) > 1 LIMIT 1`);

@@ -130,12 +130,14 @@ const traitDdl = (prefix: string, type: string, check?: (c: string) => string) =
   TRAITS.map((t) => `  ${prefix}${t} ${type}${check ? ` CHECK (${check(prefix + t)})` : ""}`).join(",\n");
 
 /**
- * The key of each per-person table. Only `persons` (and the small `categories`) carry a PRIMARY KEY: DuckDB
- * keeps the index of rows inserted in an open transaction in memory, and for a 1,000,000-person import the
- * indexes of these tables alone exceed a 512 MB memory limit. Their keys are unique all the same: the write
- * helpers replace by key and the importer checks for duplicates before committing.
+ * The key of each person table. Only the small `categories` and `meta` tables carry a PRIMARY KEY: DuckDB
+ * keeps the index of rows inserted in an open transaction in memory, outside its memory limit, and for a
+ * 1,000,000-person import these indexes would dominate the import's memory (with them it failed under a
+ * 512 MB limit). The keys are unique all the same: the write helpers replace or reject by key and the
+ * importer checks every key before committing.
  */
 export const TABLE_KEYS = {
+  persons: ["id"],
   face_attributes: ["person_id"],
   trait_assessments: ["person_id", "llm", "protocol", "repeat"],
   trait_finals: ["person_id"],
@@ -146,7 +148,7 @@ export const TABLE_KEYS = {
 export const SCHEMA_DDL: string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS persons (
-  id VARCHAR PRIMARY KEY,
+  id VARCHAR NOT NULL,
   flavour VARCHAR NOT NULL CHECK (flavour IN ('celeb', 'athle')),
   birth_year INTEGER,
   birth_month INTEGER CHECK (birth_month BETWEEN 1 AND 12),

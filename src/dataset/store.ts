@@ -163,7 +163,7 @@ export class Store {
   async insertPersons(rows: readonly PersonRow[], options: { replace?: boolean } = {}): Promise<number> {
     const parsed = parseRows(PersonRow, rows, "persons");
     const kinds: ColumnKind[] = ["varchar", "varchar", "integer", "integer", "integer", "double", "double", "double", "double", "integer", "integer", "integer"];
-    return this.bulkWrite("persons", PERSON_COLUMNS, kinds, parsed.map((r) => PERSON_COLUMNS.map((c) => r[c])), options.replace ? "replace" : "insert");
+    return this.bulkWrite("persons", PERSON_COLUMNS, kinds, parsed.map((r) => PERSON_COLUMNS.map((c) => r[c])), options.replace ? "replace" : "insert", TABLE_KEYS.persons);
   }
 
   async readPersons(filter: { flavour?: Flavour } = {}): Promise<PersonRow[]> {
@@ -340,7 +340,16 @@ export class Store {
           if (dup) {
             throw new DataError(`table ${table}`, 0, keys.join(", "), `the rows to write repeat the key ${JSON.stringify(dup)}`, "write each key once per call");
           }
-          await this.connection.run(`DELETE FROM ${table} t WHERE EXISTS (SELECT 1 FROM ${stage} s WHERE ${k.map((c) => `s.${c} = t.${c}`).join(" AND ")})`);
+          const match = `FROM ${stage} s WHERE ${k.map((c) => `s.${c} = t.${c}`).join(" AND ")}`;
+          if (mode === "replace") {
+            await this.connection.run(`DELETE FROM ${table} t WHERE EXISTS (SELECT 1 ${match})`);
+          } else {
+            const [clash] = await this.query<Record<string, unknown>>(`SELECT ${k.map((c) => `t.${c}`).join(", ")} FROM ${table} t WHERE EXISTS (SELECT 1 ${match}) LIMIT 1`);
+            if (clash) {
+              throw new DataError(this.path, 0, keys.join(", "), `table ${table}: key ${Object.values(clash).join(", ")} is already in the store`,
+                "use replace mode (personax import --replace) to overwrite, or give the rows new ids");
+            }
+          }
         }
         const verb = mode === "replace" && !keys ? "INSERT OR REPLACE INTO" : "INSERT INTO";
         try {
