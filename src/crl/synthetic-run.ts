@@ -40,6 +40,8 @@ export interface SyntheticRunOptions {
   mode?: CrlMode;
   /** Rows generated (default: the case's 10,000). */
   nSamples?: number;
+  /** Law of the exogenous noises of the generated data (default gaussian). */
+  noiseDistribution?: "gaussian" | "laplace" | "uniform";
   model?: Partial<CrlModelConfig>;
   train?: CrlTrainConfig;
   callbacks?: CrlTrainCallbacks;
@@ -66,7 +68,7 @@ export interface SyntheticRunResult {
 }
 
 export async function runSyntheticCase(options: SyntheticRunOptions): Promise<SyntheticRunResult> {
-  const data = generateCrlCase(options.caseId, options.seed, { nSamples: options.nSamples });
+  const data = generateCrlCase(options.caseId, options.seed, { nSamples: options.nSamples, noiseDistribution: options.noiseDistribution });
   const dataset = datasetFromMultimodal(data);
   const mode = options.mode ?? "default";
   const modelConfig: CrlModelConfig = {

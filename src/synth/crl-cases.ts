@@ -24,9 +24,15 @@ export interface CrlCase {
 const N_SAMPLES = 10_000;
 
 /** Case definitions; `nSamples` may be overridden (tests and the demo use fewer rows). */
-export function crlCase(id: string, options: { nSamples?: number } = {}): CrlCase {
+export interface CrlCaseOptions {
+  nSamples?: number;
+  /** Law of the exogenous noises (default gaussian); see MultimodalSpec.noiseDistribution. */
+  noiseDistribution?: "gaussian" | "laplace" | "uniform";
+}
+
+export function crlCase(id: string, options: CrlCaseOptions = {}): CrlCase {
   const nSamples = options.nSamples ?? N_SAMPLES;
-  const base = { nSamples, noiseDim: 1, edgeProbability: 0.5, mechanism: "nonlinear" as const };
+  const base = { nSamples, noiseDim: 1, edgeProbability: 0.5, mechanism: "nonlinear" as const, noiseDistribution: options.noiseDistribution ?? "gaussian" };
   const twoBy = (obsDim: number, latentDim: number, measurements1 = 1) => [
     { name: "m1", latentDim, obsDim, measurements: measurements1 },
     { name: "m2", latentDim, obsDim, measurements: 1 },
@@ -52,7 +58,7 @@ export function crlCase(id: string, options: { nSamples?: number } = {}): CrlCas
 }
 
 /** Generates one seeded replicate of a case. */
-export function generateCrlCase(id: string, seed: number, options: { nSamples?: number } = {}): MultimodalData & { case: CrlCase } {
+export function generateCrlCase(id: string, seed: number, options: CrlCaseOptions = {}): MultimodalData & { case: CrlCase } {
   const c = crlCase(id, options);
   return { ...generateMultimodal(c.spec, new Rng(seed)), case: c };
 }

@@ -45,6 +45,13 @@ export const MultimodalSpec = z.object({
   negativeSlope: z.number().gt(0).lt(1).default(0.2),
   /** Standard deviation of the exogenous noise of each latent relative to its parents' contribution. */
   latentNoiseScale: z.number().gt(0).default(1),
+  /**
+   * Law of the exogenous latent noises and of η (all with unit variance). With Gaussian noises, a sink
+   * latent's own noise and its modality's η are interchangeable (any rotation of two independent
+   * Gaussians is again two independent Gaussians), which caps component-wise recovery; Laplace or
+   * uniform noises remove that symmetry.
+   */
+  noiseDistribution: z.enum(["gaussian", "laplace", "uniform"]).default("gaussian"),
 });
 export type MultimodalSpec = z.input<typeof MultimodalSpec>;
 type ResolvedSpec = z.output<typeof MultimodalSpec>;
@@ -134,7 +141,7 @@ export function generateMultimodal(specInput: MultimodalSpec, rng: Rng): Multimo
     const perMeasurement: Matrix[] = [];
     const perNoise: Matrix[] = [];
     for (let k = 0; k < m.measurements; k++) {
-      const eta = gaussianMatrix(n, spec.noiseDim, noiseRng);
+      const eta = noiseMatrix(n, spec.noiseDim, spec.noiseDistribution, noiseRng);
       const input = new Float64Array(n * inputDim);
       for (let i = 0; i < n; i++) {
         let c = 0;
@@ -210,7 +217,7 @@ function sampleLatents(n: number, adjacency: number[][], weights: number[][], sp
         // Nonlinear mechanism: a bounded saturating term plus a kinked one, so no parent acts linearly.
         signal += weights[p]![j]! * (spec.mechanism === "linear" ? v : Math.tanh(v) + 0.5 * leaky(v, 0.2));
       }
-      column[r] = signal + spec.latentNoiseScale * rng.normal();
+      column[r] = signal + spec.latentNoiseScale * drawNoise(spec.noiseDistribution, rng);
     }
     // Standardise each latent as it is generated (before its children use it): a valid SEM whose
     // variables all have unit scale, so deep chains neither explode nor vanish.
@@ -296,8 +303,23 @@ function leaky(v: number, slope: number): number {
   return v >= 0 ? v : slope * v;
 }
 
-function gaussianMatrix(rows: number, cols: number, rng: Rng): Matrix {
-  return { rows, cols, data: rng.normals(rows * cols) };
+/** A unit-variance draw: N(0, 1), Laplace(0, 1/√2) or U(−√3, √3). */
+function drawNoise(law: "gaussian" | "laplace" | "uniform", rng: Rng): number {
+  switch (law) {
+    case "gaussian": return rng.normal();
+    case "laplace": {
+      const u = rng.uniform() - 0.5;
+      return -Math.sign(u) * Math.log(1 - 2 * Math.abs(u)) / Math.SQRT2;
+    }
+    case "uniform": return Math.sqrt(3) * (2 * rng.uniform() - 1);
+  }
+}
+
+function noiseMatrix(rows: number, cols: number, law: "gaussian" | "laplace" | "uniform", rng: Rng): Matrix {
+  if (law === "gaussian") return { rows, cols, data: rng.normals(rows * cols) };
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = drawNoise(law, rng);
+  return { rows, cols, data };
 }
 
 function standardiseInPlace(values: Float64Array): void {

@@ -93,3 +93,21 @@ test("generateMultimodal rejects an observation dimension too small for an injec
   assert.throws(() => generateMultimodal({ nSamples: 10, modalities: [{ latentDim: 3, obsDim: 3 }] }, new Rng(0)), UsageError);
   assert.throws(() => generateMultimodal({ nSamples: 10, modalities: [] }, new Rng(0)), UsageError);
 });
+
+test("noiseDistribution draws unit-variance Laplace or uniform noise (η shows the law's kurtosis)", () => {
+  const kurtosis = (x: Float64Array) => {
+    const n = x.length;
+    const m = x.reduce((s, v) => s + v, 0) / n;
+    const v = x.reduce((s, u) => s + (u - m) ** 2, 0) / n;
+    return x.reduce((s, u) => s + (u - m) ** 4, 0) / n / (v * v);
+  };
+  const base = { nSamples: 20000, modalities: [{ latentDim: 1, obsDim: 3 }, { latentDim: 1, obsDim: 3 }] };
+  const lap = generateMultimodal({ ...base, noiseDistribution: "laplace" }, new Rng(2)).truth.noise[0]![0]!.data;
+  const uni = generateMultimodal({ ...base, noiseDistribution: "uniform" }, new Rng(2)).truth.noise[0]![0]!.data;
+  const gau = generateMultimodal(base, new Rng(2)).truth.noise[0]![0]!.data;
+  const variance = (x: Float64Array) => x.reduce((s, v) => s + v * v, 0) / x.length;
+  for (const x of [lap, uni, gau]) assert.ok(Math.abs(variance(x) - 1) < 0.05);
+  assert.ok(Math.abs(kurtosis(lap) - 6) < 0.6, `Laplace kurtosis ${kurtosis(lap)}`);
+  assert.ok(Math.abs(kurtosis(uni) - 1.8) < 0.1, `uniform kurtosis ${kurtosis(uni)}`);
+  assert.ok(Math.abs(kurtosis(gau) - 3) < 0.2);
+});
