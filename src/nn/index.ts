@@ -6,7 +6,8 @@
  *   new Tensor(data: Float32Array, shape, requiresGrad?)      row-major; t.shape, t.size, t.data, t.grad
  *   Tensor.from(values, shape?, requiresGrad?) / zeros / full / scalar / uniform(shape, lo, hi, rng) / normal(shape, mean, std, rng)
  *   t.rows, t.cols (2-D), t.item(), t.toArray(), t.detach() (stop-gradient), t.clone()
- *   loss.backward()            scalar loss; grads ACCUMULATE into leaves (zero them with optimizer.zeroGrad())
+ *   loss.backward()            scalar loss; grads ACCUMULATE into leaves (zero them with optimizer.zeroGrad());
+ *                              the graph is freed afterwards (intermediates' grads are null; a second backward throws)
  *   noGrad(() => …)            evaluate without recording the graph
  *   const arena = new StepArena(); arena.step(() => { …forward, backward… })   reuse op-output memory between
  *                              training steps (no page faults); tensors of the previous step expire (reading them throws)
@@ -27,7 +28,8 @@
  *   m.parameters(), m.namedParameters(), m.parameterCount(), m.zeroGrad(), m.stateDict(), m.loadStateDict(state)
  *   new Linear(in, out, rng, { bias = true, init: "torch" | "kaiming" | "xavier" | "zeros" }).forward(x, activation?)
  *   new MLP([in, h1, …, out], rng, { activation = "relu", finalActivation = "none", negativeSlope, eluAlpha, init, finalInit })
- *   new RealNVP(dim, rng, { layers = 5, hidden = 16, contextDim = 0, permutation: "none" | "reverse" | "random" })
+ *   new RealNVP(dim, rng, { layers = 5, hidden = 16, hiddenLayers = 2, activation = "relu", contextDim = 0,
+ *                           permutation: "none" | "reverse" | "random", finalInit = "zeros" (Glow's zero init) })
  *     .forward(x, context?) → { output, logDet [rows] };  .inverse(y, context?) → x      (Glow-style coupling, scale = sigmoid(raw + 2))
  *   activations: "none" | "relu" | "leaky_relu" | "elu" | "sigmoid" | "tanh"
  *
