@@ -37,21 +37,26 @@ export function median(values: ArrayLike<number>): number | undefined {
  */
 export function uniqueCodes(values: ArrayLike<number>): { levels: Float64Array; codes: Int32Array; counts: Float64Array } {
   const n = values.length;
-  // A numeric typed-array sort (no comparator callback) and a Map lookup beat an index sort by ~5×.
+  // A numeric typed-array sort (no comparator callback) plus binary search beats an index sort by ~5×.
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   const levelList: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = sorted[i]!;
     if (levelList.length === 0 || levelList[levelList.length - 1] !== v) levelList.push(v);
   }
-  const index = new Map<number, number>();
-  levelList.forEach((v, i) => index.set(v, i));
+  const levels = Float64Array.from(levelList);
   const codes = new Int32Array(n);
-  const counts = new Float64Array(levelList.length);
+  const counts = new Float64Array(levels.length);
   for (let i = 0; i < n; i++) {
-    const c = index.get(values[i]!)!;
-    codes[i] = c;
-    counts[c]!++;
+    // Binary search in the sorted levels (faster than a Map for numeric keys).
+    const v = values[i]!;
+    let lo = 0, hi = levels.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (levels[mid]! < v) lo = mid + 1; else hi = mid;
+    }
+    codes[i] = lo;
+    counts[lo]!++;
   }
-  return { levels: Float64Array.from(levelList), codes, counts };
+  return { levels, codes, counts };
 }
