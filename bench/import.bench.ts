@@ -28,7 +28,7 @@ function child(csv: string, store: string, memoryLimit: string, baseline = false
 
 export default async function importBench(): Promise<Record<string, unknown>> {
   const sizes = (process.env["PERSONAX_BENCH_ROWS"] ?? "250000,1000000").split(",").map(Number);
-  const memoryLimits = (process.env["PERSONAX_BENCH_MEMORY_LIMITS"] ?? "-,512MB").split(",");
+  const memoryLimits = (process.env["PERSONAX_BENCH_MEMORY_LIMITS"] ?? "256MB,-").split(",");
   const dir = await mkdtemp(join(tmpdir(), "personax-import-bench-"));
   const runs: Array<Record<string, unknown>> = [];
   try {
