@@ -110,13 +110,12 @@ function sparseUnconditional(
   kind: "chisq" | "gsq", xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
   zs: readonly number[], codesOf: (j: number) => { cardinality: number },
 ) {
-  const counts = new Float64Array(kx * ky);
-  const occupied: number[] = [];
+  // Occupied cells only (at most n of them), instead of a mostly-empty kx × ky array.
+  const counts = new Map<number, number>();
   const rowSum = new Float64Array(kx), colSum = new Float64Array(ky);
   for (let i = 0; i < n; i++) {
     const at = xc[i]! * ky + yc[i]!;
-    if (counts[at] === 0) occupied.push(at);
-    counts[at]!++;
+    counts.set(at, (counts.get(at) ?? 0) + 1);
     rowSum[xc[i]!]!++;
     colSum[yc[i]!]!++;
   }
@@ -125,9 +124,8 @@ function sparseUnconditional(
   for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
   const dof = (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
   let statistic = 0;
-  for (const at of occupied) {
+  for (const [at, c] of counts) {
     const a = Math.floor(at / ky), b = at - a * ky;
-    const c = counts[at]!;
     const expected = (rowSum[a]! * colSum[b]!) / n;
     statistic += kind === "chisq" ? (c * c) / expected : c * Math.log(c / expected);
   }

@@ -37,7 +37,30 @@ export function median(values: ArrayLike<number>): number | undefined {
  */
 export function uniqueCodes(values: ArrayLike<number>): { levels: Float64Array; codes: Int32Array; counts: Float64Array } {
   const n = values.length;
-  // A numeric typed-array sort (no comparator callback) plus binary search beats an index sort by ~5×.
+  // Few distinct values (scores, codes): one Map pass, then sort only the distinct values.
+  const seen = new Map<number, number>();
+  const first = new Int32Array(n);
+  let few = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let c = seen.get(v);
+    if (c === undefined) {
+      if (seen.size >= 256) { few = false; break; }
+      c = seen.size;
+      seen.set(v, c);
+    }
+    first[i] = c;
+  }
+  if (few) {
+    const levels = Float64Array.from(seen.keys()).sort();
+    const rank = new Int32Array(levels.length);
+    levels.forEach((v, r) => { rank[seen.get(v)!] = r; });
+    const codes = new Int32Array(n);
+    const counts = new Float64Array(levels.length);
+    for (let i = 0; i < n; i++) { const c = rank[first[i]!]!; codes[i] = c; counts[c]!++; }
+    return { levels, codes, counts };
+  }
+  // Many distinct values: a numeric typed-array sort (no comparator callback) plus binary search.
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   const levelList: number[] = [];
   for (let i = 0; i < n; i++) {
