@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import { hbe, lpb4 } from "../stats/weighted-chi-square.ts";
-import { matrix, symmetricEigen } from "../linalg/index.ts";
+import { gemm, matrix, symmetricEigen } from "../linalg/index.ts";
 import { Rng } from "../util/rng.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
 import { medianInPlace } from "../stats/select-kth.ts";
@@ -55,24 +55,7 @@ function standardizeColumns(block: Block): Block {
  */
 export function rcitSigma(block: Block): number {
   const n = Math.min(block[0]!.length, 500);
-  if (block.length === 1) {
-    const { levels, counts } = uniqueCodes(block[0]!.subarray(0, n));
-    const k = levels.length;
-    if (k < 2) return 0;
-    if (k <= 120) {
-      const dist: number[] = [], weight: number[] = [];
-      for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) { dist.push(Math.abs(levels[a]! - levels[b]!)); weight.push(counts[a]! * counts[b]!); }
-      const order = dist.map((_, i) => i).sort((i, j) => dist[i]! - dist[j]!);
-      let total = 0;
-      for (const w of weight) total += w;
-      const at = (rank: number) => { // value at 0-based rank in the expanded sorted list
-        let acc = 0;
-        for (const i of order) { acc += weight[i]!; if (acc > rank) return dist[i]!; }
-        return dist[order[order.length - 1]!]!;
-      };
-      return total % 2 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
-    }
-  }
+  if (block.length === 1) return medianPairwiseDistance1d(block[0]!.subarray(0, n));
   const d = new Float64Array((n * (n - 1)) / 2);
   let m = 0;
   for (let i = 0; i < n; i++) {
@@ -85,6 +68,51 @@ export function rcitSigma(block: Block): number {
   }
   if (m === 0) return 0;
   return medianInPlace(d.subarray(0, m));
+}
+
+/**
+ * Median of the non-zero |v_i − v_j| (i < j) of one column, exactly, in O(k log range) for k distinct
+ * values: bisection on the distance with a two-pointer count of the pairs at most that far apart
+ * (weighted by value multiplicities), then the smallest actual distance above the final lower bound.
+ * Distances are reported as √(d²), as scipy's pdist computes them.
+ */
+function medianPairwiseDistance1d(values: Float64Array): number {
+  const { levels, counts } = uniqueCodes(values);
+  const k = levels.length;
+  if (k < 2) return 0;
+  const prefix = new Float64Array(k + 1);
+  for (let a = 0; a < k; a++) prefix[a + 1] = prefix[a]! + counts[a]!;
+  let sumSq = 0;
+  for (let a = 0; a < k; a++) sumSq += counts[a]! * counts[a]!;
+  const total = (prefix[k]! * prefix[k]! - sumSq) / 2; // pairs with a non-zero distance
+  /** Number of pairs with 0 < distance ≤ t. */
+  const countAtMost = (t: number) => {
+    let c = 0, b = 0;
+    for (let a = 0; a < k; a++) {
+      if (b < a) b = a;
+      while (b + 1 < k && levels[b + 1]! - levels[a]! <= t) b++;
+      c += counts[a]! * (prefix[b + 1]! - prefix[a + 1]!);
+    }
+    return c;
+  };
+  /** The distance at 0-based rank r. */
+  const kth = (r: number) => {
+    let lo = 0, hi = levels[k - 1]! - levels[0]!;
+    for (let iteration = 0; iteration < 200; iteration++) {
+      const mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) break;
+      if (countAtMost(mid) >= r + 1) hi = mid; else lo = mid;
+    }
+    // The smallest distance above lo.
+    let best = Infinity, b = 0;
+    for (let a = 0; a < k; a++) {
+      if (b <= a) b = a + 1;
+      while (b < k && levels[b]! - levels[a]! <= lo) b++;
+      if (b < k) best = Math.min(best, levels[b]! - levels[a]!);
+    }
+    return Math.sqrt(best * best);
+  };
+  return total % 2 ? kth((total - 1) / 2) : (kth(total / 2 - 1) + kth(total / 2)) / 2;
 }
 
 /** random_fourier_features followed by column standardization (ddof = 1). */
@@ -145,13 +173,15 @@ function nullApproximation(resX: Block, resY: Block, statistic: number, approx: 
   // Cov = RᵀR/n with R[i, a·py + b] = resX_a[i]·resY_b[i] (pairs x-feature-major, as the reference).
   // Entry ((a,b),(c,d)) = Σ_i (x_a x_c)(y_b y_d)/n, so only the px(px+1)/2 × py(py+1)/2 distinct dot
   // products of the pairwise products are computed (225 instead of 325 for 5 × 5 features).
+  // Pairwise products as the columns of an n × (dim(dim+1)/2) row-major matrix, for one dgemm.
   const pairProducts = (block: Block) => {
-    const out: Block = [];
-    for (let a = 0; a < block.length; a++) {
-      for (let c = a; c < block.length; c++) {
-        const p = new Float64Array(n), ba = block[a]!, bc = block[c]!;
-        for (let i = 0; i < n; i++) p[i] = ba[i]! * bc[i]!;
-        out.push(p);
+    const dim = block.length, width = (dim * (dim + 1)) / 2;
+    const out = matrix(n, width);
+    let col = 0;
+    for (let a = 0; a < dim; a++) {
+      for (let c = a; c < dim; c++, col++) {
+        const ba = block[a]!, bc = block[c]!, data = out.data;
+        for (let i = 0; i < n; i++) data[i * width + col] = ba[i]! * bc[i]!;
       }
     }
     return out;
@@ -164,10 +194,10 @@ function nullApproximation(resX: Block, resY: Block, statistic: number, approx: 
     return at;
   };
   const xi = sym(px), yi = sym(py);
-  const m = crossProduct(xx, yy, n); // (pairs of x) × (pairs of y)
+  const m = gemm(xx, yy, { transA: true }).data; // (pairs of x) × (pairs of y), divided by n below
   const cov = new Float64Array(k * k);
   for (let a = 0; a < px; a++) for (let b = 0; b < py; b++) for (let c = 0; c < px; c++) for (let d = 0; d < py; d++) {
-    cov[(a * py + b) * k + (c * py + d)] = m[xi[a * px + c]! * yy.length + yi[b * py + d]!]!;
+    cov[(a * py + b) * k + (c * py + d)] = m[xi[a * px + c]! * yy.cols + yi[b * py + d]!]! / n;
   }
   // LAPACK dsyevd through src/linalg (a 25 × 25 problem; ~10× faster than our Jacobi sweeps).
   const { values } = symmetricEigen(matrix(k, k, cov));
