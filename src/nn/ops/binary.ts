@@ -1,67 +1,117 @@
 /**
  * Element-wise binary ops with NumPy broadcasting: add, sub, mul, div. Backward sums the gradient over
  * broadcast dimensions (through the same index map as forward). A plain number is a constant.
+ *
+ * Each op spells out its own loops (same-shape fast path, and an index-mapped path for broadcasting), so
+ * V8 compiles the arithmetic inline instead of calling a per-element closure.
  */
 import { Tensor, outputBuffer } from "../tensor.ts";
 import { broadcastIndex, broadcastShape, sameShape } from "./broadcast.ts";
 
 export type Operand = Tensor | number;
+type Map = Int32Array | null;
 
 const asTensor = (x: Operand): Tensor => (typeof x === "number" ? Tensor.scalar(x) : x);
 
-interface BinaryRule {
-  name: string;
-  forward(a: number, b: number): number;
-  /** ∂out/∂a and ∂out/∂b at (a, b). */
-  gradA(a: number, b: number): number;
-  gradB(a: number, b: number): number;
+interface BinaryKernel {
+  /** out[i] = f(a[ia[i]], b[ib[i]]) (identity index when the map is null). */
+  forward(a: Float32Array, b: Float32Array, out: Float32Array, n: number, ia: Map, ib: Map): void;
+  /** ga[ia[i]] += g[i] · ∂f/∂a. */
+  gradA(g: Float32Array, a: Float32Array, b: Float32Array, ga: Float32Array, n: number, ia: Map, ib: Map): void;
+  /** gb[ib[i]] += g[i] · ∂f/∂b. */
+  gradB(g: Float32Array, a: Float32Array, b: Float32Array, gb: Float32Array, n: number, ia: Map, ib: Map): void;
 }
 
-function binary(rule: BinaryRule, x: Operand, y: Operand): Tensor {
+function binary(name: string, kernel: BinaryKernel, x: Operand, y: Operand): Tensor {
   const a = asTensor(x), b = asTensor(y);
-  const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShape(a.shape, b.shape, rule.name);
+  const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShape(a.shape, b.shape, name);
   const size = shape.reduce((p, d) => p * d, 1);
   const ia = sameShape(shape, a.shape) ? null : broadcastIndex(shape, a.shape);
   const ib = sameShape(shape, b.shape) ? null : broadcastIndex(shape, b.shape);
   const ad = a.data, bd = b.data;
   const data = outputBuffer(size);
-  for (let i = 0; i < size; i++) data[i] = rule.forward(ad[ia ? ia[i]! : i]!, bd[ib ? ib[i]! : i]!);
-  const out = Tensor.result(data, shape, [a, b], rule.name);
+  kernel.forward(ad, bd, data, size, ia, ib);
+  const out = Tensor.result(data, shape, [a, b], name);
   if (out.requiresGrad) {
     out.backwardFn = () => {
-      const g = out.grad!;
-      if (a.requiresGrad) {
-        const ga = a.gradBuffer();
-        for (let i = 0; i < size; i++) {
-          const j = ia ? ia[i]! : i;
-          ga[j]! += g[i]! * rule.gradA(ad[j]!, bd[ib ? ib[i]! : i]!);
-        }
-      }
-      if (b.requiresGrad) {
-        const gb = b.gradBuffer();
-        for (let i = 0; i < size; i++) {
-          const j = ib ? ib[i]! : i;
-          gb[j]! += g[i]! * rule.gradB(ad[ia ? ia[i]! : i]!, bd[j]!);
-        }
-      }
+      if (a.requiresGrad) kernel.gradA(out.grad!, ad, bd, a.gradBuffer(), size, ia, ib);
+      if (b.requiresGrad) kernel.gradB(out.grad!, ad, bd, b.gradBuffer(), size, ia, ib);
     };
   }
   return out;
 }
 
-const ADD: BinaryRule = { name: "add", forward: (a, b) => a + b, gradA: () => 1, gradB: () => 1 };
-const SUB: BinaryRule = { name: "sub", forward: (a, b) => a - b, gradA: () => 1, gradB: () => -1 };
-const MUL: BinaryRule = { name: "mul", forward: (a, b) => a * b, gradA: (_a, b) => b, gradB: (a) => a };
-const DIV: BinaryRule = { name: "div", forward: (a, b) => a / b, gradA: (_a, b) => 1 / b, gradB: (a, b) => -a / (b * b) };
+// d(a + b) = da + db
+const ADD: BinaryKernel = {
+  forward(a, b, out, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+    else for (let i = 0; i < n; i++) out[i] = a[ia ? ia[i]! : i]! + b[ib ? ib[i]! : i]!;
+  },
+  gradA(g, _a, _b, ga, n, ia) {
+    if (!ia) for (let i = 0; i < n; i++) ga[i]! += g[i]!;
+    else for (let i = 0; i < n; i++) ga[ia[i]!]! += g[i]!;
+  },
+  gradB(g, _a, _b, gb, n, _ia, ib) {
+    if (!ib) for (let i = 0; i < n; i++) gb[i]! += g[i]!;
+    else for (let i = 0; i < n; i++) gb[ib[i]!]! += g[i]!;
+  },
+};
+
+// d(a − b) = da − db
+const SUB: BinaryKernel = {
+  forward(a, b, out, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
+    else for (let i = 0; i < n; i++) out[i] = a[ia ? ia[i]! : i]! - b[ib ? ib[i]! : i]!;
+  },
+  gradA: ADD.gradA,
+  gradB(g, _a, _b, gb, n, _ia, ib) {
+    if (!ib) for (let i = 0; i < n; i++) gb[i]! -= g[i]!;
+    else for (let i = 0; i < n; i++) gb[ib[i]!]! -= g[i]!;
+  },
+};
+
+// d(a · b) = b·da + a·db
+const MUL: BinaryKernel = {
+  forward(a, b, out, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+    else for (let i = 0; i < n; i++) out[i] = a[ia ? ia[i]! : i]! * b[ib ? ib[i]! : i]!;
+  },
+  gradA(g, _a, b, ga, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) ga[i]! += g[i]! * b[i]!;
+    else for (let i = 0; i < n; i++) ga[ia ? ia[i]! : i]! += g[i]! * b[ib ? ib[i]! : i]!;
+  },
+  gradB(g, a, _b, gb, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) gb[i]! += g[i]! * a[i]!;
+    else for (let i = 0; i < n; i++) gb[ib ? ib[i]! : i]! += g[i]! * a[ia ? ia[i]! : i]!;
+  },
+};
+
+// d(a / b) = da/b − a·db/b²
+const DIV: BinaryKernel = {
+  forward(a, b, out, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!;
+    else for (let i = 0; i < n; i++) out[i] = a[ia ? ia[i]! : i]! / b[ib ? ib[i]! : i]!;
+  },
+  gradA(g, _a, b, ga, n, ia, ib) {
+    if (!ia && !ib) for (let i = 0; i < n; i++) ga[i]! += g[i]! / b[i]!;
+    else for (let i = 0; i < n; i++) ga[ia ? ia[i]! : i]! += g[i]! / b[ib ? ib[i]! : i]!;
+  },
+  gradB(g, a, b, gb, n, ia, ib) {
+    for (let i = 0; i < n; i++) {
+      const bi = b[ib ? ib[i]! : i]!;
+      gb[ib ? ib[i]! : i]! -= (g[i]! * a[ia ? ia[i]! : i]!) / (bi * bi);
+    }
+  },
+};
 
 /** a + b (broadcasting). d/da = 1, d/db = 1. */
-export const add = (a: Operand, b: Operand): Tensor => binary(ADD, a, b);
+export const add = (a: Operand, b: Operand): Tensor => binary("add", ADD, a, b);
 /** a − b (broadcasting). d/da = 1, d/db = −1. */
-export const sub = (a: Operand, b: Operand): Tensor => binary(SUB, a, b);
+export const sub = (a: Operand, b: Operand): Tensor => binary("sub", SUB, a, b);
 /** a · b (broadcasting). d/da = b, d/db = a. */
-export const mul = (a: Operand, b: Operand): Tensor => binary(MUL, a, b);
+export const mul = (a: Operand, b: Operand): Tensor => binary("mul", MUL, a, b);
 /** a / b (broadcasting). d/da = 1/b, d/db = −a/b². */
-export const div = (a: Operand, b: Operand): Tensor => binary(DIV, a, b);
+export const div = (a: Operand, b: Operand): Tensor => binary("div", DIV, a, b);
 
 /**
  * x · mask with a constant mask (no gradient flows into the mask): zeroes masked entries in the forward
@@ -69,7 +119,6 @@ export const div = (a: Operand, b: Operand): Tensor => binary(DIV, a, b);
  */
 export function mask(x: Tensor, maskValues: Tensor | Float32Array, shape?: readonly number[]): Tensor {
   const m = maskValues instanceof Tensor ? maskValues.detach() : new Tensor(maskValues, shape ?? x.shape);
-  const out = binary(MUL, x, m);
-  out.op = "mask";
+  const out = binary("mask", MUL, x, m);
   return out;
 }

@@ -28,6 +28,8 @@ function reduce(x: Tensor, axis: number | readonly number[] | undefined, options
   const outSize = keptShape.reduce((p, d) => p * d, 1);
   const count = x.size / Math.max(outSize, 1);
   const factor = mean ? 1 / count : 1;
+  const fast = fastReduce(x, axes, outShape, factor, name);
+  if (fast) return fast;
   // Output flat index of each input element: a mixed-radix counter over the input shape.
   const map = new Int32Array(x.size);
   const rank = x.shape.length;
@@ -62,6 +64,65 @@ function reduce(x: Tensor, axis: number | readonly number[] | undefined, options
     };
   }
   return out;
+}
+
+/**
+ * The common reductions without an index map: everything (→ scalar), the rows of a 2-D tensor (axis 1)
+ * and its columns (axis 0). Returns undefined for other patterns.
+ */
+function fastReduce(x: Tensor, axes: Set<number>, outShape: number[], factor: number, name: string): Tensor | undefined {
+  const xd = x.data;
+  if (axes.size === x.shape.length) {
+    let total = 0;
+    for (let i = 0; i < x.size; i++) total += xd[i]!;
+    const out = Tensor.result(outputBufferOf(total * factor), outShape, [x], name);
+    if (out.requiresGrad) {
+      out.backwardFn = () => {
+        const g = out.grad![0]! * factor, gx = x.gradBuffer();
+        for (let i = 0; i < gx.length; i++) gx[i]! += g;
+      };
+    }
+    return out;
+  }
+  if (x.shape.length !== 2 || axes.size !== 1) return undefined;
+  const rows = x.shape[0]!, cols = x.shape[1]!;
+  if (axes.has(1)) {
+    const data = outputBuffer(rows);
+    for (let i = 0; i < rows; i++) {
+      let total = 0;
+      for (let j = i * cols; j < (i + 1) * cols; j++) total += xd[j]!;
+      data[i] = total * factor;
+    }
+    const out = Tensor.result(data, outShape, [x], name);
+    if (out.requiresGrad) {
+      out.backwardFn = () => {
+        const g = out.grad!, gx = x.gradBuffer();
+        for (let i = 0; i < rows; i++) {
+          const gi = g[i]! * factor;
+          for (let j = i * cols; j < (i + 1) * cols; j++) gx[j]! += gi;
+        }
+      };
+    }
+    return out;
+  }
+  const sums = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) sums[j]! += xd[i * cols + j]!;
+  const data = outputBuffer(cols);
+  for (let j = 0; j < cols; j++) data[j] = sums[j]! * factor;
+  const out = Tensor.result(data, outShape, [x], name);
+  if (out.requiresGrad) {
+    out.backwardFn = () => {
+      const g = out.grad!, gx = x.gradBuffer();
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) gx[i * cols + j]! += g[j]! * factor;
+    };
+  }
+  return out;
+}
+
+function outputBufferOf(value: number): Float32Array {
+  const data = outputBuffer(1);
+  data[0] = value;
+  return data;
 }
 
 /** Σ over `axis` (a number, a list, or all axes when omitted). */

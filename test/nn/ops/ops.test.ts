@@ -63,13 +63,19 @@ testBoth("unary ops are numerically safe at extremes (sigmoid, softplus and log_
   assert.ok(ls[1]! <= 0 && ls[1]! > -1e-40, "log sigmoid(100) = −e⁻¹⁰⁰ (a float32 denormal), not NaN or −Inf");
 });
 
-testBoth("sum and mean gradients are correct over all elements, one axis, several axes, negative axes and keepDims", () => {
+testBoth("sum and mean gradients are correct over all elements, one axis, several axes, negative axes and keepDims (3-D and the 2-D fast paths)", () => {
   const rng = new Rng(3);
   const shape = [2, 3, 4];
   for (const axis of [undefined, 0, 1, 2, -1, [0, 2], [1, 2]] as const) {
     for (const keepDims of [false, true]) {
       gradCheck(`sum ${String(axis)} ${keepDims}`, (x) => nn.sum(x, axis as never, { keepDims }), [randomTensor(shape, rng)]);
       gradCheck(`mean ${String(axis)} ${keepDims}`, (x) => nn.mean(x, axis as never, { keepDims }), [randomTensor(shape, rng)]);
+    }
+  }
+  for (const axis of [0, 1, -1, undefined] as const) {
+    for (const keepDims of [false, true]) {
+      gradCheck(`2-D sum ${String(axis)} ${keepDims}`, (x) => nn.sum(x, axis, { keepDims }), [randomTensor([4, 3], rng)]);
+      gradCheck(`2-D mean ${String(axis)} ${keepDims}`, (x) => nn.mean(x, axis, { keepDims }), [randomTensor([4, 3], rng)]);
     }
   }
   const m = nn.mean(Tensor.from([1, 2, 3, 4, 5, 6], [2, 3]), 0, { keepDims: true });
