@@ -22,6 +22,7 @@ export function broadcastIndex(outShape: readonly number[], inShape: readonly nu
   const rank = outShape.length;
   const size = outShape.reduce((p, d) => p * d, 1);
   const map = new Int32Array(size);
+  if (rank === 0 || size === 0) return map;
   // Input stride per output dimension (0 where the input is stretched).
   const strides = new Array<number>(rank).fill(0);
   let stride = 1;
@@ -30,11 +31,13 @@ export function broadcastIndex(outShape: readonly number[], inShape: readonly nu
     strides[i] = d === 1 ? 0 : stride;
     stride *= d;
   }
+  // The last dimension is written in a tight loop; a mixed-radix counter walks the outer dimensions.
+  const last = outShape[rank - 1]!, lastStride = strides[rank - 1]!;
   const counter = new Array<number>(rank).fill(0);
   let offset = 0;
-  for (let flat = 0; flat < size; flat++) {
-    map[flat] = offset;
-    for (let i = rank - 1; i >= 0; i--) {
+  for (let base = 0; base < size; base += last) {
+    for (let j = 0; j < last; j++) map[base + j] = offset + j * lastStride;
+    for (let i = rank - 2; i >= 0; i--) {
       counter[i]++;
       offset += strides[i]!;
       if (counter[i]! < outShape[i]!) break;
