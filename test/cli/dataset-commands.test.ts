@@ -69,8 +69,11 @@ test("bad input exits 2 with the file, row, column and fix; bad options exit 2 n
   assert.match(o.err, /--flavour/);
   const two = await cli(["export", "--store", join(dir, "s.duckdb"), "--csv", "a.csv", "--hf", "d"]);
   assert.equal(two.code, 2);
-  // Sub-command --help is not exercised here: commands added with addCommand() do not inherit the root's
-  // exitOverride()/configureOutput(), so commander would print to the real stdout and exit the test process.
   const h = await cli(["--help"]);
   for (const name of ["synth", "import", "export", "store"]) assert.match(h.out, new RegExp(`\\n  ${name}`));
+  for (const command of [["synth", "table"], ["import"], ["export"], ["store", "info"]]) {
+    const help = await cli([...command, "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.out, new RegExp(`Usage: personax ${command.join(" ")}`));
+  }
 });
