@@ -11,15 +11,18 @@ import { trainCrl, type CrlTrainCallbacks, type CrlTrainResult } from "./train.t
 /**
  * Training settings for the synthetic cases (small models, DESIGN: in→128→64→out, LeakyReLU). Mini-batches
  * of 256 rows give ~35 Adam steps per epoch at n = 10,000, so 40 epochs (~1,400 steps) fit the benchmark's
- * time budget on 2 cores. Both modes get the same budget.
+ * time budget on 2 cores. Both modes get the same budget. The default mode's variational encoders get a
+ * 15-epoch KL warm-up: without it some replicates lose latents to posterior collapse (case b, seed 2:
+ * MCC 0.35 → 0.87 with the warm-up; R² 0.55 → 0.93).
  */
-export function syntheticTrainDefaults(_mode: CrlMode) {
+export function syntheticTrainDefaults(mode: CrlMode) {
   return {
     epochs: 40,
     learningRate: 3e-3,
     batchSize: 256,
     evalEvery: 10,
     validationFraction: 0.1,
+    klWarmupEpochs: mode === "default" ? 15 : 0,
   } satisfies CrlTrainConfig;
 }
 
