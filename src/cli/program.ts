@@ -16,5 +16,21 @@ export function makeProgram(io: CliIo): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
   for (const make of commandFactories) program.addCommand(make(io));
+  routeOutput(program, io);
   return program;
+}
+
+/**
+ * addCommand() does not copy the root's settings to sub-commands, so `personax <cmd> --help` would write to
+ * the real stdout and exit the process. Every command throws instead (runCli maps it to an exit code) and
+ * writes through io.
+ */
+function routeOutput(command: Command, io: CliIo): void {
+  for (const sub of command.commands) {
+    sub.exitOverride().configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, "")),
+      writeErr: (s) => io.err(s.replace(/\n$/, "")),
+    });
+    routeOutput(sub, io);
+  }
 }

@@ -32,3 +32,21 @@ test("personax demo --only overview writes a self-contained report and prints it
   assert.match(html, /<h2>Overview<\/h2>/);
   assert.doesNotMatch(html, /<script src=|<link rel="stylesheet"/);
 });
+
+test("personax <command> [<sub-command>] --help prints through io and exits 0 for every command", async () => {
+  const { makeProgram } = await import("../../src/cli/program.ts");
+  const paths: string[][] = [];
+  const walk = (cmd: import("commander").Command, prefix: string[]) => {
+    for (const sub of cmd.commands) {
+      paths.push([...prefix, sub.name()]);
+      walk(sub, [...prefix, sub.name()]);
+    }
+  };
+  walk(makeProgram(recordingIo()), []);
+  assert.ok(paths.length >= 5);
+  for (const path of paths) {
+    const io = recordingIo();
+    assert.equal(await runCli([...path, "--help"], io), 0, path.join(" "));
+    assert.match(io.stdout.join("\n"), /Usage: /, path.join(" "));
+  }
+});
