@@ -170,7 +170,7 @@ export async function runLevel1(options: Level1Options): Promise<Level1Result> {
     outcomes[task.index] = runCell(options.data, task);
     done++;
     report();
-    if (done % 8 === 0) await new Promise((r) => setImmediate(r)); // let worker messages through
+    if (workers > 0 && done % 8 === 0) await new Promise((r) => setImmediate(r)); // let worker messages through
   }
   await heavyPromise;
   const results: Level1TestResult[] = options.tests.map((test) => {
