@@ -21,12 +21,14 @@ const Options = z.object({
   workers: z.coerce.number().int().min(0).max(64).optional(),
   out: z.string().min(1),
   json: z.boolean(),
+  flavour: z.enum(["celeb", "athle"]).optional(),
 });
 
 export const level1Command = (io: CliIo) =>
   new Command("level1")
     .description("Level I: test every trait against every feature with several independence tests; write matrices, JSON, heatmaps and a summary")
     .requiredOption("--data <path>", "PersonaX store (.duckdb), CSV or Parquet table")
+    .option("--flavour <name>", "for a store holding both datasets: celeb or athle")
     .requiredOption("--rows <names>", "comma-separated trait columns, e.g. final_o,final_c,final_e,final_a,final_n")
     .requiredOption("--cols <names>", "comma-separated feature columns")
     .option("--tests <names>", `comma-separated tests: ${ciTestNames.join(", ")}`, "kci,rcit,hsic,chisq,gsq,fisherz")
@@ -42,7 +44,7 @@ export const level1Command = (io: CliIo) =>
       const rows = splitList(opts.rows), cols = splitList(opts.cols), tests = splitList(opts.tests);
       const unknown = tests.filter((t) => !ciTestNames.includes(t as never));
       if (unknown.length) throw new UsageError(`unknown test(s): ${unknown.join(", ")}`, `valid tests: ${ciTestNames.join(", ")}`);
-      const table = await readTable(opts.data);
+      const table = await readTable(opts.data, opts.flavour ? { flavour: opts.flavour } : {});
       const data = numericTableFrom(table, opts.data, [...rows, ...cols]);
       const total = tests.length * rows.length * cols.length;
       const bar = io.progress({ label: "level1", total });
