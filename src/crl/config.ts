@@ -70,6 +70,13 @@ export const CrlModelConfig = z.object({
   klCoef: z.number().min(0).default(0.01),
   sparsityCoef: z.number().min(0).default(0.001),
   consistencyCoef: z.number().min(0).default(1e-5),
+  /**
+   * Form of the measurement-consistency term: "frobenius" = the reference's mean over k of ‖z_{m,k} − z_{m,1}‖_F
+   * over the batch (grows with √rows); "mse" = mean squared difference per element, so a coefficient near 1
+   * makes the measurements of a modality agree on z and leaves measurement-specific content to η.
+   * Default: "mse" in default mode, "frobenius" in faithful mode.
+   */
+  consistency: z.enum(["frobenius", "mse"]).optional(),
 });
 export type CrlModelConfig = z.input<typeof CrlModelConfig>;
 export type ResolvedCrlModelConfig = z.output<typeof CrlModelConfig>;

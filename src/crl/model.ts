@@ -107,6 +107,7 @@ export class CrlModel extends Module {
   /** Multiplies klCoef (the trainer's KL warm-up sets it from 0 to 1 over the first epochs). */
   priorWeight = 1;
   readonly additiveNoise: boolean;
+  readonly consistencyForm: "frobenius" | "mse";
   /** Draws the reparameterisation noise (variational mode). */
   private noiseRng: Rng;
 
@@ -132,6 +133,7 @@ export class CrlModel extends Module {
     // uniform variant with the same variance.
     this.variational = c.variational ?? c.mode === "default";
     this.additiveNoise = c.additiveNoise ?? c.mode === "default";
+    this.consistencyForm = c.consistency ?? (c.mode === "default" ? "mse" : "frobenius");
     this.noiseRng = rng.fork(5);
     const codeWidth = this.variational ? 2 : 1; // [mean, log-variance] per code dim
     const encRng = rng.fork(1);
@@ -217,7 +219,9 @@ export class CrlModel extends Module {
       if (zs.length > 1) {
         // Reference: (‖z₂ − z₃‖ + ‖z₂ − z₄‖)/2 with Frobenius norms over the batch; + tiny ε keeps sqrt
         // differentiable when the measurements agree exactly.
-        const norms = zs.slice(1).map((zk) => sqrt(addScalar(sum(square(sub(zk, zs[0]!))), 1e-12)));
+        const norms = zs.slice(1).map((zk) => (this.consistencyForm === "mse"
+          ? mse(zk, zs[0]!)
+          : sqrt(addScalar(sum(square(sub(zk, zs[0]!))), 1e-12))));
         consistencyTerms.push(scale(norms.reduce((s, t) => add(s, t)), 1 / norms.length));
       }
     });
