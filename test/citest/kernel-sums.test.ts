@@ -74,3 +74,11 @@ test("kernelSums without the HSIC variance term (KCI) still gives every other su
     assert.ok(Math.abs(ours[f] - ref[f]) <= 1e-9 * scale, `${f}: ${ours[f]} vs ${ref[f]}`);
   }
 });
+
+test("kernelSums falls back to the JavaScript pair loop for a kernel without a tag, with the same sums", () => {
+  const untagged: ScalarKernel = (a, b) => kci(a, b);
+  assertClose(kernelSums(score, cont, untagged, untagged, { x: 10, y: 10 }), bruteForce(score, cont, kci, kci), "js small×large");
+  const noSq = kernelSums(cont, score, untagged, untagged, { x: 10, y: 10 }, false);
+  const ref = bruteForce(cont, score, kci, kci);
+  assert.ok(Math.abs(noSq.sumSqXc - ref.sumSqXc) <= 1e-9 * ref.sumSqXc && Math.abs(noSq.cross - ref.cross) <= 1e-9 * Math.sqrt(ref.sumSqXc * ref.sumSqYc));
+});
