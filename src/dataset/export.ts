@@ -14,7 +14,7 @@ import { UsageError } from "../errors.ts";
 import type { Store } from "./store.ts";
 import { planWide, type WidePlan } from "./wide.ts";
 import { lit } from "./layout.ts";
-import { PERSONAX_TABLES, type Flavour, type PersonaxTable } from "./schema.ts";
+import { PERSONAX_TABLES, TRAITS, type Flavour, type PersonaxTable } from "./schema.ts";
 import type { HfMetadata } from "./import.ts";
 import type { ProgressCallback } from "../cli/progress.ts";
 
@@ -93,6 +93,30 @@ export interface HfExportResult {
   card: string;
   rows: number;
   features: Array<{ name: string; dtype: string }>;
+  /** What the card's Privacy section says (the CLI warns when the export is not release-ready). */
+  privacy: PrivacyFacts;
+}
+
+/**
+ * Facts about the exported rows that decide whether they may be published (DESIGN §1.1 release form). The
+ * HF export writes what the store holds, so that import restores it exactly; `personax embed release`
+ * makes the publishable copy. The card states these facts instead of promising them.
+ */
+export interface PrivacyFacts {
+  /** Embeddings are present. */
+  embeddings: boolean;
+  /** The store records an "embed release" run: its embeddings went through the secret orthogonal transform. */
+  embeddingsTransformed: boolean;
+  /** Some exported assessment carries free text (a description or a raw LLM reply). */
+  freeText: boolean;
+}
+
+async function privacyFacts(store: Store, plan: WidePlan): Promise<PrivacyFacts> {
+  const [row] = await store.query<{ text: number; release: number }>(
+    `SELECT (SELECT count(*) FROM trait_assessments a JOIN persons p ON p.id = a.person_id WHERE p.flavour = $1
+               AND (a.raw_reply IS NOT NULL OR ${TRAITS.map((t) => `a.description_${t} IS NOT NULL`).join(" OR ")})) AS text,
+            (SELECT count(*) FROM runs WHERE what = 'embed release') AS release`, [plan.flavour]);
+  return { embeddings: plan.embeddingColumns.length > 0, embeddingsTransformed: (row?.release ?? 0) > 0, freeText: (row?.text ?? 0) > 0 };
 }
 
 /** Writes the Hugging Face layout of one flavour into `dir` (its data/ folder is replaced). */
@@ -120,8 +144,9 @@ export async function exportHf(store: Store, dir: string, options: HfExportOptio
   const described = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE (${plan.sql})`);
   const features = described.map((d) => ({ name: d.column_name, dtype: d.column_type }));
   const card = join(root, "README.md");
-  await writeFile(card, await datasetCard(store, plan, { name: options.name ?? `Persona-X/${flavour}persona`, rows, shards, features }));
-  return { dir: root, flavour, files, card, rows, features: features.map((f) => ({ name: f.name, dtype: hfDtype(f.dtype).summary })) };
+  const privacy = await privacyFacts(store, plan);
+  await writeFile(card, await datasetCard(store, plan, { name: options.name ?? `Persona-X/${flavour}persona`, rows, shards, features, privacy }));
+  return { dir: root, flavour, files, card, rows, features: features.map((f) => ({ name: f.name, dtype: hfDtype(f.dtype).summary })), privacy };
 }
 
 /** A DuckDB type as Hugging Face `features` YAML lines (indented by the caller). */
@@ -158,10 +183,10 @@ function yamlString(value: string): string {
 export const USAGE_RESTRICTIONS = `This dataset may be used for non-commercial research only. Do not use it for profiling, surveillance,
 high-stakes decisions about people (employment, credit, insurance, housing, law enforcement, admissions) or any
 attempt to re-identify the persons. Trait scores are LLM inferences from public information, not psychometric
-measurements of the persons. Names and other personal information are removed; images and descriptions appear only
-as (obfuscated) embeddings.`;
+measurements of the persons.`;
 
-async function datasetCard(store: Store, plan: WidePlan, info: { name: string; rows: number; shards: number; features: Array<{ name: string; dtype: string }> }): Promise<string> {
+async function datasetCard(store: Store, plan: WidePlan,
+  info: { name: string; rows: number; shards: number; features: Array<{ name: string; dtype: string }>; privacy: PrivacyFacts }): Promise<string> {
   const lines: string[] = ["---", "license: other", "license_name: personax-research-only",
     `pretty_name: ${info.name.split("/").pop()}`, "configs:", "- config_name: default", "  data_files:", "  - split: train", "    path: data/train-*",
     "dataset_info:", "  features:"];
@@ -195,6 +220,13 @@ async function datasetCard(store: Store, plan: WidePlan, info: { name: string; r
   } else {
     lines.push("No runs recorded.");
   }
+  const { privacy } = info;
+  lines.push("", "## Privacy", "",
+    "* Names: not part of the PersonaX tables (prompt identities stay in the working store and are never exported); categoricals are integer codes.",
+    `* Embeddings: ${!privacy.embeddings ? "none"
+      : privacy.embeddingsTransformed ? "passed through a secret random orthogonal transform per kind (`personax embed release`); the key is not part of the release"
+      : "NOT obfuscated: no `personax embed release` run is recorded in this store, so the vectors are in the embedding models' own coordinates"}.`,
+    `* Free text (LLM descriptions, raw replies): ${privacy.freeText ? "PRESENT in the `assessments` column; remove it (`personax embed release` without --include-raw) before publishing" : "none"}.`);
   lines.push("", "## Usage restrictions", "", USAGE_RESTRICTIONS, "");
   return lines.join("\n");
 }

@@ -28,6 +28,21 @@ test("exportHf writes data/train-*.parquet shards and a dataset card with featur
   assert.match(card, /\| 1 \| import \|/);
   assert.match(card, /non-commercial research only/);
   assert.match(card, /re-identify/);
+  // The card states what the rows are, not what a release should be: this store was never passed
+  // through `personax embed release`, so its embeddings are not obfuscated.
+  assert.deepEqual(result.privacy, { embeddings: true, embeddingsTransformed: false, freeText: false });
+  assert.match(card, /## Privacy\n[\s\S]*Embeddings: NOT obfuscated/);
+  assert.match(card, /Free text \(LLM descriptions, raw replies\): none\./);
+  assert.doesNotMatch(card, /appear only\s+as \(obfuscated\) embeddings/);
+  await store.recordRun({ what: "embed release", params: {} });
+  await store.upsertTraitAssessments([{ person_id: "celeb-000001", llm: "gpt", protocol: "Number-L3-Inc", repeat: 1, description_o: "curious",
+    description_c: null, description_e: null, description_a: null, description_n: null, score_o: 3, score_c: null, score_e: null, score_a: null, score_n: null,
+    raw_reply: null, created_at: null }]);
+  const released = await exportHf(store, dir, { rowsPerShard: 600 });
+  assert.deepEqual(released.privacy, { embeddings: true, embeddingsTransformed: true, freeText: true });
+  const card2 = await readFile(join(dir, "README.md"), "utf8");
+  assert.match(card2, /Embeddings: passed through a secret random orthogonal transform/);
+  assert.match(card2, /Free text \(LLM descriptions, raw replies\): PRESENT/);
   store.close();
 });
 

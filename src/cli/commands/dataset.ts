@@ -159,6 +159,10 @@ export const exportCommand = (io: CliIo) =>
           const r = await exportHf(store, opts.hf, { flavour: opts.flavour, rowsPerShard: opts.rowsPerShard, onProgress: bar.callback });
           bar.finish();
           result = r; summary = `wrote ${r.rows} ${r.flavour} rows in ${r.files.length} shard(s) and ${r.card}`;
+          if ((r.privacy.embeddings && !r.privacy.embeddingsTransformed) || r.privacy.freeText) {
+            io.err(`warning: not ready for publication (${[r.privacy.embeddings && !r.privacy.embeddingsTransformed ? "embeddings not obfuscated" : "",
+              r.privacy.freeText ? "free text present" : ""].filter(Boolean).join(", ")}); publish an export of 'personax embed release --store ${opts.store} --out … --key …' instead`);
+          }
         } else if (opts.csv) {
           const r = await exportCsv(store, opts.csv, { flavour: opts.flavour });
           result = r; summary = `wrote ${r.rows} ${r.flavour} rows to ${r.file}`;
