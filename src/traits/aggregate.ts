@@ -6,18 +6,18 @@ import { storedAssessments } from "./runner.ts";
 
 /**
  * Writes every valid cached reply as a trait assessment (store table trait_assessments: per person, LLM,
- * protocol and repeat, with descriptions, scores on the increasing scale and the raw reply). Idempotent.
+ * protocol and repeat, with descriptions, scores on the increasing scale, the raw reply and the time it was
+ * received). Idempotent: a second sync writes identical rows.
  */
 export async function syncAssessments(store: Store): Promise<number> {
   const assessments = await storedAssessments(store.connection);
-  const now = new Date();
   const rows: TraitAssessmentRow[] = assessments.map((a) => ({
     person_id: a.personId, llm: a.llm, protocol: a.protocol, repeat: a.repeat,
     description_o: a.assessment.o.description, description_c: a.assessment.c.description, description_e: a.assessment.e.description,
     description_a: a.assessment.a.description, description_n: a.assessment.n.description,
     score_o: a.assessment.o.score, score_c: a.assessment.c.score, score_e: a.assessment.e.score,
     score_a: a.assessment.a.score, score_n: a.assessment.n.score,
-    raw_reply: a.rawReply, created_at: now,
+    raw_reply: a.rawReply, created_at: a.createdAt,
   }));
   return store.upsertTraitAssessments(rows);
 }

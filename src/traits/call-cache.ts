@@ -32,6 +32,8 @@ export interface StoredCall extends CallRow {
   error: string | null;
   /** The last attempt of a task that ended "invalid" is final; earlier invalid attempts were retried. */
   final: boolean;
+  /** When the reply was stored (read back from the table; unset on a call built in memory). */
+  createdAt?: Date;
 }
 
 export const LLM_CALLS_DDL = `
@@ -112,6 +114,7 @@ export class CallCache {
         personId: String(r.person_id), repeat: Number(r.repeat), attempt: Number(r.attempt), rawReply: String(r.raw_reply),
         inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens), costUsd: Number(r.cost_usd),
         status: String(r.status) as CallStatus, error: r.error === null ? null : String(r.error), final: Boolean(r.final),
+        createdAt: r.created_at instanceof Date ? r.created_at : undefined,
       }));
     });
   }

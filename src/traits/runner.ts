@@ -5,7 +5,7 @@ import { costOf, type LlmConfig, type ModelConfig } from "./config.ts";
 import { buildPrompt, getProtocol, parseReply, replyJsonSchema, type Assessment, type PersonPrompt, type Protocol, type ProtocolId } from "./protocols.ts";
 import { createProvider, ProviderError, type ChatRequest, type LlmProvider } from "./providers/index.ts";
 import { RateLimiter } from "./rate-limiter.ts";
-import { UsageError } from "../errors.ts";
+import { ComputeError, UsageError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
 
 /**
@@ -300,21 +300,35 @@ export function retryDelayMs(error: ProviderError, attempt: number, baseDelayMs:
   return ceiling / 2 + rng.uniform() * (ceiling / 2);
 }
 
-/** The valid assessments in the cache (one per task), for writing trait_assessments. */
+/** The valid assessments in the cache, for writing trait_assessments. */
 export interface InferredAssessment {
   personId: string; llm: string; protocol: string; repeat: number; assessment: Assessment; rawReply: string;
+  /** When the reply was received (provenance: the dataset card's dates). */
+  createdAt: Date | null;
 }
 
+/**
+ * One assessment per (person, LLM name, protocol, repeat), the store's key. The cache key also holds the
+ * model id, base URL, parameters and protocol version, so a config change (a new model behind the name
+ * "gpt", another temperature) makes new tasks for the same store key: the most recent valid reply wins,
+ * the older ones stay in llm_calls.
+ */
 export async function storedAssessments(connection: DuckDBConnection): Promise<InferredAssessment[]> {
   const cache = await CallCache.open(connection);
-  const out: InferredAssessment[] = [];
-  for (const call of await cache.calls()) {
+  const latest = new Map<string, InferredAssessment>();
+  for (const call of await cache.calls()) { // oldest first
     if (call.status !== "ok") continue;
     const parsed = parseReply(call.rawReply, getProtocol(call.protocol));
-    if (!parsed.ok) continue; // cannot happen: "ok" was set by this parser
-    out.push({ personId: call.personId, llm: call.llm, protocol: call.protocol, repeat: call.repeat, assessment: parsed.assessment, rawReply: call.rawReply });
+    if (!parsed.ok) {
+      throw new ComputeError(`llm_calls row ${call.id} (${call.llm} ${call.protocol} person ${call.personId} repeat ${call.repeat}) is marked ok but no longer parses: ${parsed.message}`,
+        "the protocol's reply format changed without a version bump: bump its version in src/traits/protocols.ts and rerun 'personax traits infer'");
+    }
+    latest.set(JSON.stringify([call.personId, call.llm, call.protocol, call.repeat]), {
+      personId: call.personId, llm: call.llm, protocol: call.protocol, repeat: call.repeat, assessment: parsed.assessment, rawReply: call.rawReply,
+      createdAt: call.createdAt ?? null,
+    });
   }
-  return out;
+  return [...latest.values()];
 }
 
 export interface DryRunPlan {
