@@ -116,8 +116,20 @@ export function kernelSums(
   if (sx.table && sy.table && sx.levels.length * sy.levels.length <= 4_000_000) return smallSmall(sx, sy, n);
   // One small side (scores, codes) and one large (continuous): the one-pass O(k_large²) path.
   // smallLarge reports its small side as "x"; swap back when the small side is y.
-  if (sx.table && !sy.table && sx.levels.length <= SMALL_SIDE) return smallLarge(sx, sy, y, maxDistance.y ?? Infinity, needCrossSq);
-  if (sy.table && !sx.table && sy.levels.length <= SMALL_SIDE) return swapSides(smallLarge(sy, sx, x, maxDistance.x ?? Infinity, needCrossSq));
+  // Its accumulators take O(n · k_small) memory, so very large inputs use the general O(n) path instead.
+  const fits = (small: Side) => small.levels.length <= SMALL_SIDE && n * small.levels.length <= SMALL_LARGE_CELLS;
+  if (sx.table && !sy.table && fits(sx)) return smallLarge(sx, sy, y, maxDistance.y ?? Infinity, needCrossSq);
+  if (sy.table && !sx.table && fits(sy)) return swapSides(smallLarge(sy, sx, x, maxDistance.x ?? Infinity, needCrossSq));
+  if (Number.isNaN(sx.total) || Number.isNaN(sy.total)) {
+    // The lazy side skipped its row sums but the one-pass path does not fit: build them now.
+    return kernelSumsGeneral(x, y, buildSide(x, kernelX), buildSide(y, kernelY));
+  }
+  return kernelSumsGeneral(x, y, sx, sy);
+}
+
+/** The general path: O(m²) over distinct (x, y) pairs with O(m) memory. */
+function kernelSumsGeneral(x: Float64Array, y: Float64Array, sx: Side, sy: Side): KernelSums {
+  const n = x.length;
   const ky = sy.levels.length;
   // Distinct (x, y) pairs with counts.
   const pairIndex = new Map<number, number>();
@@ -134,9 +146,6 @@ export function kernelSums(
   const A = Int32Array.from(pa), B = Int32Array.from(pb), W = Float64Array.from(pw);
   let cross = 0, crossSq = 0, sumSqXc = 0, sumSqYc = 0, crossSqDiag = 0;
   // Fast paths read the tables directly; the general path calls `centred` (kernel evaluated on the fly).
-  if (Number.isNaN(sx.total) || Number.isNaN(sy.total)) {
-    throw new Error("kernelSums: internal error, row sums skipped on the general path");
-  }
   const tx = sx.table, ty = sy.table;
   const kx = sx.levels.length;
   const nx = n, grandX = sx.total / (n * n), grandY = sy.total / (n * n);
@@ -271,6 +280,8 @@ function wasmPairs(levels: Float64Array, entryStart: Int32Array, entryT: Int32Ar
 
 /** The small side of smallLarge() may have at most this many distinct values (memory m × k). */
 const SMALL_SIDE = 256;
+/** … and n × k_small at most this (4 accumulators of 8 bytes each: ≤ 256 MB). */
+const SMALL_LARGE_CELLS = 8_000_000;
 
 function swapSides(s: KernelSums): KernelSums {
   return {
