@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readTable } from "../dataset/read-table.ts";
+import type { Flavour } from "../dataset/schema.ts";
 import { DataError, UsageError } from "../errors.ts";
 import { fromColumns, type Matrix } from "../linalg/matrix.ts";
 import { svgToPng } from "../report/png.ts";
@@ -18,6 +19,8 @@ export interface DiscoverPcOptions {
   data: string;
   /** Columns to use, in order (default: every numeric column). */
   columns?: string[];
+  /** For a store holding both datasets: which one. */
+  flavour?: Flavour;
   test: string;
   alpha: number;
   depth?: number;
@@ -50,8 +53,8 @@ export interface DiscoverPcSummary {
 }
 
 /** Reads the chosen numeric columns of a table into a matrix (missing values stay NaN). */
-export async function readNumericColumns(source: string, columns?: string[]): Promise<{ names: string[]; data: Matrix }> {
-  const table = await readTable(source, columns && columns.length ? { columns } : {});
+export async function readNumericColumns(source: string, columns?: string[], flavour?: Flavour): Promise<{ names: string[]; data: Matrix }> {
+  const table = await readTable(source, { ...(columns && columns.length ? { columns } : {}), flavour });
   const names = columns && columns.length ? columns : table.names.filter((n) => table.columns[n] instanceof Float64Array);
   for (const name of names) {
     if (!(table.columns[name] instanceof Float64Array)) {
@@ -68,7 +71,7 @@ export async function readNumericColumns(source: string, columns?: string[]): Pr
  * summary.md to `out`; with bootstrap also bootstrap.json and consensus.{dot,svg,png}.
  */
 export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPcSummary> {
-  const { names, data } = await readNumericColumns(options.data, options.columns);
+  const { names, data } = await readNumericColumns(options.data, options.columns, options.flavour);
   const knowledge = options.knowledge ? knowledgeFromSpec(names, options.knowledge) : undefined;
   const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful };
   const threads = options.threads ?? 1;

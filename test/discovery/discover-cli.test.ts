@@ -49,3 +49,22 @@ test("personax discover pc names an unknown column and exits 2", async () => {
   assert.equal(code, 2);
   assert.match(io.stderr.join("\n"), /Nope/);
 });
+
+test("personax discover pc --data store.duckdb --flavour picks one dataset of a store that holds both; without it the error names --flavour (exit 2)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "pc-store-"));
+  const store = join(dir, "both.duckdb");
+  for (const file of ["data/athle_n500_s0.csv", "data/celeb_n1500_s0.csv"]) {
+    const io = recordingIo();
+    assert.equal(await runCli(["import", "--store", store, "--file", join(fixtureRoot, file)], io), 0, io.stderr.join("\n"));
+  }
+  const cols = "Height,Weight,Birthyear,final_o";
+  const bad = recordingIo();
+  assert.equal(await runCli(["discover", "pc", "--data", store, "--cols", cols, "--out", join(dir, "x")], bad), 2);
+  assert.match(bad.stderr.join("\n"), /holds both datasets[\s\S]*--flavour celeb\|athle/);
+  const io = recordingIo();
+  const code = await runCli(["discover", "pc", "--data", store, "--flavour", "athle", "--cols", cols, "--out", join(dir, "pc"), "--json"], io);
+  assert.equal(code, 0, io.stderr.join("\n"));
+  const summary = JSON.parse(io.stdout.join("\n"));
+  assert.deepEqual(summary.nodes, cols.split(","));
+  assert.equal(summary.rowsUsed + summary.rowsDropped, 500, "only the 500 athletes are read");
+});

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { z } from "zod";
 import { ciTestNames } from "../../citest/registry.ts";
+import { FLAVOURS } from "../../dataset/schema.ts";
 import { discoverPc } from "../../discovery/discover.ts";
 import { parseEdgeRule, parseTiers } from "../../discovery/knowledge.ts";
 import type { CliIo } from "../io.ts";
@@ -11,6 +12,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const PcOptions = z.object({
   data: z.string().min(1),
   cols: z.string().optional(),
+  flavour: z.enum(FLAVOURS).optional(),
   test: z.enum(ciTestNames as [string, ...string[]]),
   alpha: z.coerce.number().gt(0).lt(1),
   forbid: z.array(z.string()),
@@ -33,6 +35,7 @@ const pcCommand = (io: CliIo) =>
     .description("PC-stable (causal-learn 0.1.4.7 semantics) with background knowledge; writes graph.json, graph.dot/svg/png and a summary")
     .requiredOption("--data <path>", "CSV, Parquet or PersonaX store (.duckdb)")
     .option("--cols <names>", "comma-separated columns (default: every numeric column)")
+    .option("--flavour <name>", "celeb or athle: which dataset of a store that holds both")
     .option("--test <name>", `CI test: ${ciTestNames.join(", ")}`, "fisherz")
     .option("--alpha <level>", "significance level", "0.05")
     .option("--forbid <a->b>", "forbidden directed edge (repeatable)", collect, [])
@@ -52,7 +55,7 @@ const pcCommand = (io: CliIo) =>
       const o = parseOptions(PcOptions, raw, "discover pc");
       const progress = o.bootstrap > 0 ? io.progress({ label: "bootstrap", total: o.bootstrap }) : undefined;
       const summary = await discoverPc({
-        data: o.data, columns: splitList(o.cols), test: o.test, alpha: o.alpha,
+        data: o.data, columns: splitList(o.cols), flavour: o.flavour, test: o.test, alpha: o.alpha,
         depth: o.depth === undefined || o.depth < 0 ? undefined : o.depth,
         knowledge: o.forbid.length || o.require.length || o.tiers
           ? { forbid: o.forbid.map(parseEdgeRule), require: o.require.map(parseEdgeRule), tiers: o.tiers ? parseTiers(o.tiers) : undefined, forbidWithinTier: o.forbidWithinTier }
