@@ -1,6 +1,6 @@
 import type { Store } from "../dataset/store.ts";
 import type { EmbeddingRow } from "../dataset/schema.ts";
-import { UsageError } from "../errors.ts";
+import { ComputeError, UsageError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
 import { DEFAULT_PROTOCOL, TRAIT_NAMES, TRAITS } from "../traits/protocols.ts";
 import type { LlmProvider } from "../traits/providers/types.ts";
@@ -47,6 +47,13 @@ export async function embedTextsIntoStore(store: Store, options: TextEmbedOption
     for (let i = 0; i < docs.length; i += batchSize) {
       const batch = docs.slice(i, i + batchSize).map((d) => d.text);
       const result = await withRetries(() => provider.embed!(batch), maxRetries, 1000, 60_000, rng, (ms) => new Promise((r) => setTimeout(r, ms)), () => undefined);
+      // A short or ragged answer would shift every later vector onto the wrong person.
+      const bad = result.vectors.length !== batch.length ? `${result.vectors.length} vectors for ${batch.length} texts`
+        : result.vectors.findIndex((v) => v.length === 0 || v.length !== result.vectors[0]!.length) >= 0 ? "vectors of differing or zero length" : undefined;
+      if (bad) {
+        throw new ComputeError(`${provider.name}'s embedding endpoint returned ${bad} (texts ${i + 1}..${i + batch.length} of ${docs.length})`,
+          "check the embeddingModel in the LLM config, or use the offline TF-IDF embedding (omit --config/--model)");
+      }
       vectors.push(...result.vectors.map((v) => Float32Array.from(v)));
     }
     model = `${provider.name}:${options.provider.model}`;

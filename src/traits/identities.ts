@@ -5,8 +5,8 @@ import type { PersonPrompt } from "./protocols.ts";
 
 /**
  * Who each person is, for the prompts: name and league (athletes) or short description (celebrities).
- * This is personal data: it lives in its own store table `person_identities`, is never part of a
- * release (the HF export reads only the PersonaX tables), and `stripRawText` can delete it.
+ * This is personal data: it lives in its own store table `person_identities` and is never part of a
+ * release (the HF export reads only the PersonaX tables, and `personax embed release` does not copy it).
  */
 export const IDENTITIES_DDL = `CREATE TABLE IF NOT EXISTS person_identities (
   person_id VARCHAR PRIMARY KEY,

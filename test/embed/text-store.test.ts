@@ -54,3 +54,14 @@ test("embedTextsIntoStore() uses a provider's embedding endpoint (fake OpenAI-co
     }
   }
 });
+
+test("embedTextsIntoStore() rejects a provider answer with fewer vectors than texts instead of shifting vectors onto other persons", async () => {
+  const store = await storeWithDescriptions();
+  try {
+    const provider = { name: "short", complete: async () => { throw new Error("unused"); },
+      embed: async (texts: string[]) => ({ vectors: texts.slice(1).map(() => [1, 2, 3]), inputTokens: 0 }) };
+    await assert.rejects(embedTextsIntoStore(store, { provider: { provider, model: "m", batchSize: 5 } }),
+      /short's embedding endpoint returned 4 vectors for 5 texts \(texts 1\.\.5 of 12\)/);
+    assert.deepEqual(await store.readEmbeddings("text"), [], "nothing is written");
+  } finally { store.close(); }
+});
