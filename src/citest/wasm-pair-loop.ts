@@ -36,10 +36,10 @@ const op = {
 
 // Parameters and locals (indices).
 const P = { m: 0, kt: 1, negH: 2, maxDist: 3, vals: 4, cat: 5, w: 6, u: 7, uT: 8, u2: 9, u2T: 10, needSq: 11, kind: 12, negGamma: 13, alpha32: 14, table: 15 };
-const L = { p: 16, q: 17, catP: 18, catQ: 19, ki: 20, vp: 21, vq: 22, x: 23, k: 24, k2: 25, wp: 26, wq: 27, limit: 28, sum: 29, r: 30, s: 31, at: 32 };
+const L = { p: 16, q: 17, catP: 18, catQ: 19, ki: 20, vp: 21, vq: 22, x: 23, k: 24, k2: 25, wp: 26, wq: 27, limit: 28, sum: 29, r: 30, s: 31, at: 32, rowP: 33, baseT: 34 };
 const paramTypes = [I32, I32, F64, F64, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, I32];
 
-const N = 128;
+const N = 256;
 const LN2_HI = 0.693147180369123816490 / N, LN2_LO = 1.90821492927058770002e-10 / N;
 
 /** exp(local x) → local k. Uses locals ki, r, s. */
@@ -54,16 +54,15 @@ function emitExp(): number[] {
     // r = x − ki·LN2_HI − ki·LN2_LO
     ...op.get(L.x), ...op.get(L.ki), ...op.f64convertI32S, ...op.f64(LN2_HI), ...op.f64mul, ...op.f64sub,
     ...op.get(L.ki), ...op.f64convertI32S, ...op.f64(LN2_LO), ...op.f64mul, ...op.f64sub, ...op.set(L.r),
-    // s = 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r/120))))
-    ...op.get(L.r), ...op.f64(1 / 120), ...op.f64mul, ...op.f64(1 / 24), ...op.f64add,
-    ...op.get(L.r), ...op.f64mul, ...op.f64(1 / 6), ...op.f64add,
+    // s = 1 + r(1 + r(1/2 + r(1/6 + r/24)))   (|r| ≤ ln2/512: the next term is < 4e-17)
+    ...op.get(L.r), ...op.f64(1 / 24), ...op.f64mul, ...op.f64(1 / 6), ...op.f64add,
     ...op.get(L.r), ...op.f64mul, ...op.f64(0.5), ...op.f64add,
     ...op.get(L.r), ...op.f64mul, ...op.f64(1), ...op.f64add,
     ...op.get(L.r), ...op.f64mul, ...op.f64(1), ...op.f64add, ...op.set(L.s),
-    // k = table[ki & 127] · s · 2^((ki >> 7) + 1000) · 2^−1000   (two steps keep subnormals right)
+    // k = table[ki & (N−1)] · s · 2^((ki >> log2 N) + 1000) · 2^−1000   (two steps keep subnormals right)
     ...op.get(P.table), ...op.get(L.ki), ...op.i32(N - 1), ...op.i32and, ...op.i32(3), ...op.i32shl, ...op.i32add, ...op.f64load,
     ...op.get(L.s), ...op.f64mul,
-    ...op.get(L.ki), ...op.i32(7), ...op.i32shrS, ...op.i32(1000 + 1023), ...op.i32add, ...op.i64extendI32S, ...op.i64(52), ...op.i64shl, ...op.f64reinterpretI64,
+    ...op.get(L.ki), ...op.i32(Math.log2(N)), ...op.i32shrS, ...op.i32(1000 + 1023), ...op.i32add, ...op.i64extendI32S, ...op.i64(52), ...op.i64shl, ...op.f64reinterpretI64,
     ...op.f64mul,
     ...op.i64(-1000 + 1023), ...op.i64(52), ...op.i64shl, ...op.f64reinterpretI64, ...op.f64mul,
     ...op.set(L.k),
@@ -83,6 +82,8 @@ function emitBody(kind: 0 | 1, needSq: boolean): number[] {
     ...addr8(P.w, L.p), ...op.f64load, ...op.set(L.wp),
     ...op.get(P.cat), ...op.get(L.p), ...op.i32(2), ...op.i32shl, ...op.i32add, ...op.i32load, ...op.set(L.catP),
     ...op.get(L.vp), ...op.get(P.maxDist), ...op.f64add, ...op.set(L.limit),
+    ...op.get(L.p), ...op.get(P.kt), ...op.i32mul, ...op.set(L.rowP),
+    ...op.get(L.catP), ...op.get(P.m), ...op.i32mul, ...op.set(L.baseT),
     ...op.get(L.p), ...op.i32(1), ...op.i32add, ...op.set(L.q),
     ...op.block, ...op.loop, // inner over q
     ...op.get(L.q), ...op.get(P.m), ...op.i32geS, ...op.brIf(1),
@@ -97,10 +98,10 @@ function emitBody(kind: 0 | 1, needSq: boolean): number[] {
     ...addr8(P.w, L.q), ...op.f64load, ...op.set(L.wq),
     ...op.get(P.cat), ...op.get(L.q), ...op.i32(2), ...op.i32shl, ...op.i32add, ...op.i32load, ...op.set(L.catQ),
     // u[p·kt + catQ] += k·wq
-    ...op.get(L.p), ...op.get(P.kt), ...op.i32mul, ...op.get(L.catQ), ...op.i32add, ...op.set(L.at),
+    ...op.get(L.rowP), ...op.get(L.catQ), ...op.i32add, ...op.set(L.at),
     ...addr8(P.u, L.at), ...addr8(P.u, L.at), ...op.f64load, ...op.get(L.k), ...op.get(L.wq), ...op.f64mul, ...op.f64add, ...op.f64store,
     // uT[catP·m + q] += k·wp
-    ...op.get(L.catP), ...op.get(P.m), ...op.i32mul, ...op.get(L.q), ...op.i32add, ...op.set(L.ki),
+    ...op.get(L.baseT), ...op.get(L.q), ...op.i32add, ...op.set(L.ki),
     ...addr8(P.uT, L.ki), ...addr8(P.uT, L.ki), ...op.f64load, ...op.get(L.k), ...op.get(L.wp), ...op.f64mul, ...op.f64add, ...op.f64store,
     ...op.get(L.k), ...op.get(L.k), ...op.f64mul, ...op.set(L.k2),
     ...(needSq
@@ -123,8 +124,8 @@ function assemble(): Uint8Array {
   const variants: Array<[0 | 1, boolean]> = [[0, false], [0, true], [1, false], [1, true]];
   const funcs = section(3, vec(variants.map(() => uleb(0))));
   const exports = section(7, vec(variants.map(([k, sq], i) => [...str(`run_${k}_${sq ? 1 : 0}`), 0x00, ...uleb(i)])));
-  // Locals after the 16 params: indices 16..20 i32 (p q catP catQ ki), 21..31 f64, 32 i32 (at).
-  const bodies = variants.map(([k, sq]) => [...vec([[...uleb(5), I32], [...uleb(11), F64], [...uleb(1), I32]]), ...emitBody(k, sq)]);
+  // Locals after the 16 params: indices 16..20 i32 (p q catP catQ ki), 21..31 f64, 32..34 i32 (at rowP baseT).
+  const bodies = variants.map(([k, sq]) => [...vec([[...uleb(5), I32], [...uleb(11), F64], [...uleb(3), I32]]), ...emitBody(k, sq)]);
   const code = section(10, vec(bodies.map((body) => [...uleb(body.length), ...body])));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
