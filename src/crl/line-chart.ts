@@ -57,10 +57,14 @@ export function lineChartSvg(options: LineChartOptions): string {
     parts.push(`<line x1="${f(x)}" y1="${margin.top}" x2="${f(x)}" y2="${margin.top + plotH}" stroke="#eee"/>`);
     parts.push(`<text x="${f(x)}" y="${margin.top + plotH + 16}" text-anchor="middle">${label(t)}</text>`);
   }
-  for (const t of ticks(left[0], left[1], 5)) {
-    const y = syLeft(t);
+  // Log scale: ticks at nice values (1-2-5 steps within a decade or two, else powers of ten).
+  const leftTicks: Array<[number, number]> = options.logY
+    ? logTicks(left[0], left[1]).map((v) => [Math.log10(v), v])
+    : ticks(left[0], left[1], 5).map((t) => [t, t]);
+  for (const [position, value] of leftTicks) {
+    const y = syLeft(position);
     parts.push(`<line x1="${margin.left}" y1="${f(y)}" x2="${margin.left + plotW}" y2="${f(y)}" stroke="#eee"/>`);
-    parts.push(`<text x="${margin.left - 6}" y="${f(y + 4)}" text-anchor="end">${options.logY ? label(10 ** t) : label(t)}</text>`);
+    parts.push(`<text x="${margin.left - 6}" y="${f(y + 4)}" text-anchor="end">${label(value)}</text>`);
   }
   if (margin.right > 20) {
     for (const t of ticks(right[0], right[1], 5)) {
@@ -74,6 +78,16 @@ export function lineChartSvg(options: LineChartOptions): string {
   parts.push(`<text x="${margin.left + plotW / 2}" y="${margin.top + plotH + 34}" text-anchor="middle">${escapeHtml(options.xLabel)}</text>`);
   parts.push(`<text transform="translate(16,${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(options.yLabel + (options.logY ? " (log scale)" : ""))}</text>`);
   // Lines and legend.
+  const legendSlots: Array<{ x: number; line: number }> = [];
+  let cursor = margin.left;
+  let line = 0;
+  for (const s of options.series) {
+    const slot = 30 + 6.5 * (s.name.length + (s.axis === "right" ? 8 : 0));
+    if (cursor > margin.left && cursor + slot > width - 10) { cursor = margin.left; line++; }
+    legendSlots.push({ x: cursor, line });
+    cursor += slot;
+  }
+  const legendLines = line + 1;
   options.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length]!;
     const sy = s.axis === "right" ? syRight : (y: number) => syLeft(transformY(y));
@@ -83,8 +97,10 @@ export function lineChartSvg(options: LineChartOptions): string {
       const [px, py] = pts[0]!.split(",");
       parts.push(`<circle cx="${px}" cy="${py}" r="3" fill="${color}"/>`);
     }
-    const lx = margin.left + (i % 4) * (plotW / 4);
-    const ly = height - 14 - Math.floor(i / 4) * 14 + (options.series.length > 4 ? -14 : 0);
+    // Legend entries flow left to right, each as wide as its label, wrapping to a second line.
+    const entry = legendSlots[i]!;
+    const lx = entry.x;
+    const ly = height - 14 - (legendLines - 1 - entry.line) * 14;
     parts.push(`<line x1="${f(lx)}" y1="${ly - 4}" x2="${f(lx + 18)}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`);
     parts.push(`<text x="${f(lx + 22)}" y="${ly}">${escapeHtml(s.name + (s.axis === "right" ? " (right)" : ""))}</text>`);
   });
@@ -107,6 +123,19 @@ function ticks(lo: number, hi: number, count: number): number[] {
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const out: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  return out;
+}
+
+function logTicks(lo: number, hi: number): number[] {
+  const vlo = 10 ** lo, vhi = 10 ** hi;
+  if (hi - lo <= 1.3) return ticks(vlo, vhi, 5).filter((v) => v > 0);
+  const out: number[] = [];
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+    for (const m of hi - lo <= 3 ? [1, 2, 5] : [1]) {
+      const v = m * 10 ** k;
+      if (v >= vlo * (1 - 1e-9) && v <= vhi * (1 + 1e-9)) out.push(v);
+    }
+  }
   return out;
 }
 
