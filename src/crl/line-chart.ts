@@ -82,7 +82,7 @@ export function lineChartSvg(options: LineChartOptions): string {
   let cursor = margin.left;
   let line = 0;
   for (const s of options.series) {
-    const slot = 30 + 6.5 * (s.name.length + (s.axis === "right" ? 8 : 0));
+    const slot = 44 + 6.5 * (s.name.length + (s.axis === "right" ? 8 : 0));
     if (cursor > margin.left && cursor + slot > width - 10) { cursor = margin.left; line++; }
     legendSlots.push({ x: cursor, line });
     cursor += slot;
