@@ -90,6 +90,26 @@ test("saveCurves writes curves.json and the loss/metric plots as SVG and PNG", a
   }
 });
 
+test("restarts train several initialisations and continue the one with the lowest validation loss", async () => {
+  const { dataset, model } = small(200);
+  const r = await trainCrl(dataset, model, { epochs: 3, evalEvery: 1, batchSize: 0, restarts: 3, restartEpochs: 1, seed: 6 });
+  assert.equal(r.restartLosses!.length, 3);
+  assert.equal(new Set(r.restartLosses).size, 3, "different initialisations");
+  assert.equal(r.epochsRun, 3);
+  assert.equal(r.epochs.length, 3);
+  assert.deepEqual(r.curve.map((p) => p.epoch), [2, 3]);
+});
+
+test("KL warm-up scales the prior term during training but not the validation loss", async () => {
+  const { dataset, model } = small(200);
+  const warm = await trainCrl(dataset, model, { epochs: 2, evalEvery: 1, batchSize: 0, klWarmupEpochs: 4, seed: 7 });
+  const cold = await trainCrl(dataset, model, { epochs: 2, evalEvery: 1, batchSize: 0, seed: 7 });
+  // Same initialisation and data: the first epoch's training loss differs only by the prior weight (1/4 vs 1).
+  assert.ok(warm.epochs[0]!.loss < cold.epochs[0]!.loss);
+  assert.equal(warm.model.priorWeight, 0.5);
+  assert.ok(Number.isFinite(warm.final.valLoss));
+});
+
 test("trainCrl rejects data that does not match the model", async () => {
   const { dataset, model } = small(100);
   await assert.rejects(trainCrl(dataset, { ...model, modalities: model.modalities.slice(0, 1) }, { epochs: 1 }), /modalities/);
