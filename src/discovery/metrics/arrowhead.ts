@@ -1,5 +1,5 @@
 import type { Graph } from "../graph.ts";
-import { assertSameNodes, prf, type GraphMetric } from "./types.ts";
+import { featureScores, type GraphMetric } from "./types.ts";
 
 /**
  * Arrowhead precision/recall/F1: an arrowhead is an (edge, endpoint) with an arrow mark, e.g. a → b has
@@ -7,18 +7,7 @@ import { assertSameNodes, prf, type GraphMetric } from "./types.ts";
  * same end of the same pair. Compare with the CPDAG of the true DAG.
  */
 export function arrowheadScores(truth: Graph, estimate: Graph): { precision: number; recall: number; f1: number } {
-  assertSameNodes(truth, estimate);
-  let tp = 0, predicted = 0, actual = 0;
-  for (let a = 0; a < truth.n; a++) {
-    for (let b = 0; b < truth.n; b++) {
-      if (a === b) continue;
-      const t = truth.markAt(b, a) === "arrow", e = estimate.markAt(b, a) === "arrow"; // arrowhead at b on a–b
-      if (t) actual++;
-      if (e) predicted++;
-      if (t && e) tp++;
-    }
-  }
-  return prf(tp, predicted, actual);
+  return featureScores(truth, estimate, true, (g, a, b) => g.markAt(b, a) === "arrow"); // arrowhead at b on a–b
 }
 
 export const arrowheadPrecision: GraphMetric = { abbrev: "AHP", title: "Arrowhead precision", value: (t, e) => arrowheadScores(t, e).precision };

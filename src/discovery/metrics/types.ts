@@ -20,3 +20,22 @@ export function prf(truePositives: number, predicted: number, actual: number): {
   const f1 = truePositives === 0 ? 0 : (2 * truePositives) / (predicted + actual);
   return { precision, recall, f1 };
 }
+
+/**
+ * Precision, recall and F1 of a feature read off both graphs: `has(g, a, b)` over every unordered pair a < b
+ * (`ordered: false`, e.g. adjacencies) or every ordered pair a ≠ b (`ordered: true`, e.g. arrowheads).
+ */
+export function featureScores(truth: Graph, estimate: Graph, ordered: boolean, has: (g: Graph, a: number, b: number) => boolean): { precision: number; recall: number; f1: number } {
+  assertSameNodes(truth, estimate);
+  let tp = 0, predicted = 0, actual = 0;
+  for (let a = 0; a < truth.n; a++) {
+    for (let b = ordered ? 0 : a + 1; b < truth.n; b++) {
+      if (a === b) continue;
+      const t = has(truth, a, b), e = has(estimate, a, b);
+      if (t) actual++;
+      if (e) predicted++;
+      if (t && e) tp++;
+    }
+  }
+  return prf(tp, predicted, actual);
+}

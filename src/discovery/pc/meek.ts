@@ -25,12 +25,7 @@ export function meek(input: Graph, knowledge?: Knowledge): Graph {
         changed = true;
       }
     }
-    for (const [i, j, k] of tri) {
-      if (g.isDirected(i, j) && g.isDirected(j, k) && g.isUndirected(i, k) && !blocked(knowledge, i, k)) {
-        g.setDirected(i, k);
-        changed = true;
-      }
-    }
+    if (meekR2(g, tri, knowledge)) changed = true;
     for (const [i, j, k, l] of kite) {
       if (g.isUndirected(i, j) && g.isUndirected(i, k) && g.isDirected(j, l) && g.isDirected(k, l) && g.isUndirected(i, l) &&
         !blocked(knowledge, i, l)) {
@@ -40,6 +35,18 @@ export function meek(input: Graph, knowledge?: Knowledge): Graph {
     }
   }
   return g;
+}
+
+/** R2 over the listed triangles: i → j → k and i – k ⇒ i → k. Returns whether anything was oriented. */
+function meekR2(g: Graph, tri: readonly Triple[], knowledge: Knowledge | undefined): boolean {
+  let changed = false;
+  for (const [i, j, k] of tri) {
+    if (g.isDirected(i, j) && g.isDirected(j, k) && g.isUndirected(i, k) && !blocked(knowledge, i, k)) {
+      g.setDirected(i, k);
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 const has = (list: Triple[], t: Triple) => list.some((u) => u[0] === t[0] && u[1] === t[1] && u[2] === t[2]);
@@ -64,12 +71,7 @@ export function definiteMeek(input: Graph, definiteColliders: Triple[], definite
         changed = true;
       }
     }
-    for (const [i, j, k] of tri) {
-      if (g.isDirected(i, j) && g.isDirected(j, k) && g.isUndirected(i, k) && !blocked(knowledge, i, k)) {
-        g.setDirected(i, k);
-        changed = true;
-      }
-    }
+    if (meekR2(g, tri, knowledge)) changed = true;
     for (const [i, j, k, l] of kite) {
       if ((has(definiteColliders, [j, l, k]) || has(definiteColliders, [k, l, j])) &&
         (has(definiteNonColliders, [j, i, k]) || has(definiteNonColliders, [k, i, j])) && g.isUndirected(i, l) &&

@@ -15,8 +15,11 @@ function bucketByFirst(adj: Array<[number, number]>, n: number): number[][] {
   return buckets;
 }
 
-/** (i, j, k) with i – j – k and i, k not adjacent; both orders (i, k) and (k, i) appear. */
-export function unshieldedTriples(g: Graph): Triple[] {
+/**
+ * Paths i – j – k (i ≠ k) whose ends are adjacent (`closed`: triangles) or not (unshielded triples), in
+ * causal-learn's permutation order.
+ */
+function pathsOfTwo(g: Graph, closed: boolean): Triple[] {
   const adj = g.causalLearnAdjacencies();
   const buckets = bucketByFirst(adj, g.n);
   const out: Triple[] = [];
@@ -24,25 +27,20 @@ export function unshieldedTriples(g: Graph): Triple[] {
     for (const b of buckets[j]!) {
       if (b === a) continue;
       const k = adj[b]![1];
-      if (i !== k && !g.adjacent(i, k)) out.push([i, j, k]);
+      if (i !== k && g.adjacent(i, k) === closed) out.push([i, j, k]);
     }
   });
   return out;
 }
 
+/** (i, j, k) with i – j – k and i, k not adjacent; both orders (i, k) and (k, i) appear. */
+export function unshieldedTriples(g: Graph): Triple[] {
+  return pathsOfTwo(g, false);
+}
+
 /** (i, j, k) with i – j – k – i (every rotation and direction). */
 export function triangles(g: Graph): Triple[] {
-  const adj = g.causalLearnAdjacencies();
-  const buckets = bucketByFirst(adj, g.n);
-  const out: Triple[] = [];
-  adj.forEach(([i, j], a) => {
-    for (const b of buckets[j]!) {
-      if (b === a) continue;
-      const k = adj[b]![1];
-      if (i !== k && g.adjacent(i, k)) out.push([i, j, k]);
-    }
-  });
-  return out;
+  return pathsOfTwo(g, true);
 }
 
 /** (i, j, k, l): triangles i–j–l and i–k–l with j < k and j, k not adjacent. */
