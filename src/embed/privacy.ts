@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
+import { orthonormalizeColumnsInPlace } from "./gram-schmidt.ts";
 
 /**
  * The release's obfuscation of embeddings (DESIGN §1.1): a random orthogonal matrix per embedding kind,
@@ -44,22 +45,13 @@ export async function writePrivacyKey(file: string, key: PrivacyKey): Promise<vo
   await writeFile(file, JSON.stringify(key, null, 2) + "\n", { mode: 0o600 });
 }
 
-/** A Haar-random d × d orthogonal matrix (row-major) from a seed. */
+/**
+ * A Haar-random d × d orthogonal matrix (row-major) from a seed: Gaussian columns, one modified Gram-Schmidt
+ * pass. Keep it bit-for-bit stable: existing keys must rebuild the same Q.
+ */
 export function randomOrthogonal(dim: number, rng: Rng): Float64Array {
   const q = rng.normals(dim * dim); // columns are the vectors being orthonormalised
-  // Modified Gram-Schmidt on the columns: R's diagonal (the norms) is positive, which is exactly the
-  // sign convention that makes Q Haar-distributed.
-  for (let c = 0; c < dim; c++) {
-    for (let prev = 0; prev < c; prev++) {
-      let dot = 0;
-      for (let i = 0; i < dim; i++) dot += q[i * dim + c]! * q[i * dim + prev]!;
-      for (let i = 0; i < dim; i++) q[i * dim + c]! -= dot * q[i * dim + prev]!;
-    }
-    let norm = 0;
-    for (let i = 0; i < dim; i++) norm += q[i * dim + c]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < dim; i++) q[i * dim + c] = q[i * dim + c]! / norm;
-  }
+  orthonormalizeColumnsInPlace(q, dim, dim, 1);
   return q;
 }
 

@@ -1,5 +1,6 @@
 import { symmetricEigenSmall } from "../stats/symmetric-eigen-small.ts";
 import { ComputeError } from "../errors.ts";
+import { orthonormalizeColumnsInPlace } from "./gram-schmidt.ts";
 import type { Rng } from "../util/rng.ts";
 
 /**
@@ -76,23 +77,6 @@ function mulSparseTDense(x: Csr, d: Float64Array, l: number): Float64Array {
   return out;
 }
 
-/** Orthonormalises the l columns of an m × l row-major matrix in place (modified Gram-Schmidt, twice). */
-function orthonormalizeColumns(a: Float64Array, m: number, l: number): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let c = 0; c < l; c++) {
-      for (let prev = 0; prev < c; prev++) {
-        let dot = 0;
-        for (let i = 0; i < m; i++) dot += a[i * l + c]! * a[i * l + prev]!;
-        for (let i = 0; i < m; i++) a[i * l + c]! -= dot * a[i * l + prev]!;
-      }
-      let norm = 0;
-      for (let i = 0; i < m; i++) norm += a[i * l + c]! ** 2;
-      norm = Math.sqrt(norm);
-      for (let i = 0; i < m; i++) a[i * l + c] = norm > 1e-12 ? a[i * l + c]! / norm : 0;
-    }
-  }
-}
-
 export function fitTfidfSvd(docs: readonly string[], rng: Rng, options: TfidfSvdOptions = {}): TfidfSvdModel {
   const minDf = options.minDf ?? 1;
   const df = new Map<string, number>();
@@ -119,12 +103,12 @@ export function fitTfidfSvd(docs: readonly string[], rng: Rng, options: TfidfSvd
   const l = Math.min(dim + 10, V, n);
   const omega = rng.normals(V * l);
   let q = mulSparseDense(x, omega, l);
-  orthonormalizeColumns(q, n, l);
+  orthonormalizeColumnsInPlace(q, n, l, 2);
   for (let it = 0; it < 4; it++) {
     const z = mulSparseTDense(x, q, l);
-    orthonormalizeColumns(z, V, l);
+    orthonormalizeColumnsInPlace(z, V, l, 2);
     q = mulSparseDense(x, z, l);
-    orthonormalizeColumns(q, n, l);
+    orthonormalizeColumnsInPlace(q, n, l, 2);
   }
   // B = Qᵀ X (l × V), stored transposed as V × l; SVD of B via the eigen-decomposition of B Bᵀ (l × l).
   const bt = mulSparseTDense(x, q, l);
