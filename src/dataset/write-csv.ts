@@ -8,12 +8,10 @@ import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { once } from "node:events";
 import type { ProgressCallback } from "../cli/progress.ts";
+import type { Table } from "./read-table.ts";
 
-export interface ColumnTable {
-  names: string[];
-  columns: Record<string, Float64Array | string[]>;
-  nRows: number;
-}
+/** The column table readTable returns (names, Float64Array / string columns, row count). */
+export type ColumnTable = Table;
 
 function field(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

@@ -19,18 +19,6 @@ import { writeSynthTable } from "../../synth/write-synth-table.ts";
 
 const flavourOption = z.enum(["celeb", "athle"]);
 
-/**
- * A command whose help and errors go through `io` and throw instead of exiting. Commander copies these
- * settings only to sub-commands created after them, and the root program's settings do not reach commands
- * added with addCommand(), so without this `personax synth table --help` would exit the test process.
- */
-function ioCommand(name: string, io: CliIo): Command {
-  return new Command(name).exitOverride().configureOutput({
-    writeOut: (text) => io.out(text.replace(/\n$/, "")),
-    writeErr: (text) => io.err(text.replace(/\n$/, "")),
-  });
-}
-
 const SynthTableOptions = z.object({
   flavour: flavourOption,
   n: z.coerce.number().int().min(1).max(50_000_000),
@@ -44,7 +32,7 @@ const SynthTableOptions = z.object({
 
 /** `personax synth …`: synthetic data with ground truth. */
 export const synthCommand = (io: CliIo) => {
-  const synth = ioCommand("synth", io).description("synthetic PersonaX-like data with known ground truth");
+  const synth = new Command("synth").description("synthetic PersonaX-like data with known ground truth");
   synth.command("table")
     .description("a CelebPersona- or AthlePersona-like table with its dependency structure (truth JSON written beside it)")
     .requiredOption("--flavour <name>", "celeb or athle")
@@ -92,7 +80,7 @@ async function readCategoriesFile(path: string): Promise<CategoryRow[]> {
 }
 
 export const importCommand = (io: CliIo) =>
-  ioCommand("import", io)
+  new Command("import")
     .description("import a persons table (CelebPersona/AthlePersona layout, HF export folder, or store columns) into a store, atomically")
     .requiredOption("--store <path>", "PersonaX store (.duckdb; created if missing)")
     .requiredOption("--file <path>", ".csv, .tsv, .json, .jsonl, .parquet, or a Hugging Face export folder")
@@ -135,7 +123,7 @@ const ExportOptions = z.object({
 });
 
 export const exportCommand = (io: CliIo) =>
-  ioCommand("export", io)
+  new Command("export")
     .description("export a store: Hugging Face layout, released-layout CSV or Parquet, or one table")
     .requiredOption("--store <path>", "PersonaX store (.duckdb)")
     .option("--hf <dir>", "write DIR/data/train-*.parquet and DIR/README.md (dataset card)")
@@ -180,7 +168,7 @@ export const exportCommand = (io: CliIo) =>
     });
 
 export const storeCommand = (io: CliIo) => {
-  const store = ioCommand("store", io).description("inspect a PersonaX store");
+  const store = new Command("store").description("inspect a PersonaX store");
   store.command("info")
     .description("tables, datasets, LLMs, embeddings and runs of a store")
     .argument("<path>", "PersonaX store (.duckdb)")
