@@ -58,7 +58,7 @@ export function bootstrapPc(data: Matrix, nodes: readonly string[], prepare: (da
   const counts = Array.from({ length: n * n }, () => new Map<EdgeType, number>());
   for (let b = 0; b < replicates; b++) {
     const sample = resampleRows(data, rng.fork(b));
-    const g = pc(nodes, prepare(sample), { ...options, recordTests: false }).graph;
+    const g = pc(nodes, prepare(sample), { ...options, recordTests: false, onProgress: undefined }).graph; // progress counts replicates
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
       const t = edgeTypeOf(g, i, j), m = counts[i * n + j]!;
       m.set(t, (m.get(t) ?? 0) + 1);

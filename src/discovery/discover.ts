@@ -36,6 +36,7 @@ export interface DiscoverPcOptions {
   threads?: number;
   /** Output folder. */
   out: string;
+  /** Progress of the PC run (distinct tests per depth, note "PC depth d tests") and then of the bootstrap replicates. */
   onProgress?: (done: number, total: number, note?: string) => void;
 }
 
@@ -73,7 +74,8 @@ export async function readNumericColumns(source: string, columns?: string[], fla
 export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPcSummary> {
   const { names, data } = await readNumericColumns(options.data, options.columns, options.flavour);
   const knowledge = options.knowledge ? knowledgeFromSpec(names, options.knowledge) : undefined;
-  const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful };
+  const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority,
+    faithful: options.faithful, onProgress: options.onProgress && ((done: number, total: number, note?: string) => options.onProgress!(done, total, `PC ${note ?? ""} tests`)) };
   const threads = options.threads ?? 1;
   const result: PcResult & { rowsUsed: number; rowsDropped: number } = threads > 1 ? await runPcParallel(data, { ...common, threads }) : runPc(data, common);
   await mkdir(options.out, { recursive: true });
@@ -88,7 +90,7 @@ export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPc
     const clean = dropMissingRows(data).data;
     boot = bootstrapPc(clean, names, (d) => prepareRegistryTest(options.test, d, undefined, names), {
       alpha: options.alpha, depth: options.depth, knowledge, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful,
-      replicates: options.bootstrap, rng: new Rng(options.seed ?? 0), onProgress: options.onProgress,
+      replicates: options.bootstrap, rng: new Rng(options.seed ?? 0), onProgress: options.onProgress && ((done, total) => options.onProgress!(done, total, "bootstrap replicates")),
     });
     json.bootstrap = { replicates: boot.replicates, seed: options.seed ?? 0, pairs: boot.pairs.filter((p) => p.frequency.none < 1), consensus: { matrix: boot.consensus.toCausalLearn(), edges: edgesJson(boot.consensus) } };
   }

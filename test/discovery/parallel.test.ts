@@ -57,3 +57,29 @@ test("runPcParallel with the randomized rcit equals runPc: each query draws from
     assert.equal(query(q.x, q.y, q.S).pValue, t.p);
   }
 });
+
+test("runPc/runPcParallel onProgress: per depth, 0 of the depth's distinct tests, then up to all of them; the counts add up to uniqueTests", async () => {
+  const rng = new Rng(11);
+  const dag = randomDag(10, 0.3, rng);
+  const { data } = sampleLinearGaussian(dag, 20, rng);
+  const spec = { kind: "dsep" as const, dag: dag.toCausalLearn(), nodes: [...dag.nodes] };
+  for (const parallel of [false, true]) {
+    const calls: Array<[number, number, string]> = [];
+    const onProgress = (done: number, total: number, note?: string) => void calls.push([done, total, note ?? ""]);
+    const result = parallel
+      ? await runPcParallel(data, { test: dSeparationOracle(dag), nodeNames: dag.nodes, threads: 2, spec, onProgress })
+      : runPc(data, { test: dSeparationOracle(dag), nodeNames: dag.nodes, onProgress });
+    const depths = [...new Set(calls.map((c) => c[2]))];
+    assert.deepEqual(depths, Array.from({ length: result.depth + 1 }, (_, d) => `depth ${d}`), `parallel ${parallel}`);
+    let sum = 0;
+    for (const depth of depths) {
+      const mine = calls.filter((c) => c[2] === depth);
+      assert.equal(mine[0]![0], 0, "a depth starts at 0");
+      assert.ok(mine.every((c) => c[1] === mine[0]![1] && c[0] <= c[1]), "one total per depth, never exceeded");
+      assert.equal(mine.at(-1)![0], mine[0]![1], `${depth} ends with every test answered`);
+      sum += mine[0]![1];
+    }
+    // Orientation asks no new test with the default collider rule, so the skeleton's tests are all of them.
+    assert.equal(sum, result.uniqueTests, `parallel ${parallel}`);
+  }
+});

@@ -53,7 +53,7 @@ const pcCommand = (io: CliIo) =>
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
       const o = parseOptions(PcOptions, raw, "discover pc");
-      const progress = o.bootstrap > 0 ? io.progress({ label: "bootstrap", total: o.bootstrap }) : undefined;
+      const progress = io.progress({ label: "discover pc", total: 0 });
       const summary = await discoverPc({
         data: o.data, columns: splitList(o.cols), flavour: o.flavour, test: o.test, alpha: o.alpha,
         depth: o.depth === undefined || o.depth < 0 ? undefined : o.depth,
@@ -61,8 +61,9 @@ const pcCommand = (io: CliIo) =>
           ? { forbid: o.forbid.map(parseEdgeRule), require: o.require.map(parseEdgeRule), tiers: o.tiers ? parseTiers(o.tiers) : undefined, forbidWithinTier: o.forbidWithinTier }
           : undefined,
         ucRule: o.ucRule as 0 | 1 | 2, ucPriority: o.ucPriority as 0 | 1 | 2 | 3 | 4,
-        faithful: o.faithful, bootstrap: o.bootstrap, seed: o.seed, threads: o.threads, out: o.out, onProgress: progress?.callback,
+        faithful: o.faithful, bootstrap: o.bootstrap, seed: o.seed, threads: o.threads, out: o.out, onProgress: progress.callback,
       });
+      progress.finish();
       if (o.json) io.out(JSON.stringify(summary, null, 2));
       else {
         io.out(`PC on ${summary.rowsUsed} rows (${summary.rowsDropped} dropped), ${summary.uniqueTests} tests, ${summary.seconds.toFixed(2)} s`);

@@ -40,6 +40,8 @@ export class CiRunner {
   readonly log: CiRecord[] = [];
   private readonly cache = new Map<string, number>();
   private readonly prefetched = new Map<string, number>();
+  /** Called after each test this runner computes itself (not for cached or prefetched answers); for progress. */
+  onCompute: (() => void) | undefined;
 
   constructor(private readonly query: CiQueryFn, private readonly record = true) {}
 
@@ -52,6 +54,7 @@ export class CiRunner {
       if (p === undefined) {
         const q = canonicalQuery(x, y, S);
         p = this.query(q.x, q.y, q.S).pValue;
+        this.onCompute?.();
       } else {
         this.prefetched.delete(key);
       }

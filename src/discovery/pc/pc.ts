@@ -24,6 +24,11 @@ export interface PcCoreOptions {
   faithful?: boolean;
   /** Keep the log of every CI call (default true). */
   recordTests?: boolean;
+  /**
+   * Skeleton progress: distinct tests answered so far of the current depth's total, with a note "depth d".
+   * Sequential runs report every computed test; parallel runs report each depth when its batch returns.
+   */
+  onProgress?: (done: number, total: number, note?: string) => void;
 }
 
 export interface PcResult {
@@ -75,8 +80,16 @@ export function pc(nodes: readonly string[], query: CiQueryFn, options: PcCoreOp
   const o = resolvedOptions(options);
   const runner = new CiRunner(query, options.recordTests ?? true);
   const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
+  const report = options.onProgress;
+  let depth = -1, done = 0, total = 0;
+  if (report) runner.onCompute = () => report(++done, total, `depth ${depth}`);
   let step = steps.next();
-  while (!step.done) step = steps.next();
+  while (!step.done) {
+    depth++, done = 0, total = step.value.length;
+    report?.(0, total, `depth ${depth}`);
+    step = steps.next();
+  }
+  runner.onCompute = undefined;
   return finish(nodes, step.value, runner, o, started);
 }
 
@@ -92,12 +105,16 @@ export async function pcAsync(nodes: readonly string[], query: CiQueryFn, option
   const runner = new CiRunner(query, options.recordTests ?? true);
   const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
   let step = steps.next();
+  let depth = -1;
   while (!step.done) {
+    depth++;
     const wanted = step.value.filter((q) => !runner.knows(`${q.x};${q.y}|${q.S.join(",")}`));
+    options.onProgress?.(0, wanted.length, `depth ${depth}`);
     if (wanted.length > 0) {
       const ps = await prefetch(wanted);
       wanted.forEach((q, i) => runner.prefetch(`${q.x};${q.y}|${q.S.join(",")}`, ps[i]!));
     }
+    options.onProgress?.(wanted.length, wanted.length, `depth ${depth}`);
     step = steps.next();
   }
   return finish(nodes, step.value, runner, o, started);
