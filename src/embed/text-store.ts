@@ -30,6 +30,8 @@ export interface TextEmbedOptions {
   seed?: number;
   /** … or a provider's embedding endpoint. */
   provider?: { provider: LlmProvider; model: string; batchSize?: number; maxRetries?: number };
+  /** Texts embedded so far (per provider batch; once at the end for TF-IDF). */
+  onProgress?: (done: number, total: number, note?: string) => void;
 }
 
 export async function embedTextsIntoStore(store: Store, options: TextEmbedOptions = {}): Promise<TextEmbedSummary> {
@@ -55,12 +57,14 @@ export async function embedTextsIntoStore(store: Store, options: TextEmbedOption
           "check the embeddingModel in the LLM config, or use the offline TF-IDF embedding (omit --config/--model)");
       }
       vectors.push(...result.vectors.map((v) => Float32Array.from(v)));
+      options.onProgress?.(vectors.length, docs.length, "texts embedded");
     }
     model = `${provider.name}:${options.provider.model}`;
   } else {
     const fitted = fitTfidfSvd(docs.map((d) => d.text), new Rng(options.seed ?? 0), { dim: options.dim ?? 64 });
     vectors = transformTfidfSvd(fitted, docs.map((d) => d.text));
     model = `tfidf-svd-${fitted.dim}`;
+    options.onProgress?.(docs.length, docs.length, "texts embedded");
   }
   const rows: EmbeddingRow[] = docs.map((d, i) => ({ person_id: d.personId, kind: "text", measurement: llms.indexOf(d.llm), model, vector: vectors[i]! }));
   await store.writeEmbeddings(rows);

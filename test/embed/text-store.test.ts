@@ -43,8 +43,10 @@ test("embedTextsIntoStore() uses a provider's embedding endpoint (fake OpenAI-co
     try {
       const config = parseLlmConfig({ models: [{ name: "emb", provider: kind, model: "chat", baseUrl: server.baseUrl, apiKeyEnv: "EMB_KEY", embeddingModel: "fake-embed" }] }, "cfg");
       const provider = createProvider(config.models[0]!, { EMB_KEY: "k" });
-      const summary = await embedTextsIntoStore(store, { provider: { provider, model: "fake-embed", batchSize: 5 } });
+      const progress: number[] = [];
+      const summary = await embedTextsIntoStore(store, { provider: { provider, model: "fake-embed", batchSize: 5 }, onProgress: (done, total) => void progress.push(done, total) });
       assert.equal(summary.written, 12);
+      assert.deepEqual(progress, [5, 12, 10, 12, 12, 12], "progress after each batch");
       assert.equal(summary.model, "emb:fake-embed");
       assert.equal(server.requests.filter((r) => r.kind === "embed").length, 3, `${kind}: 12 texts in batches of 5`);
       assert.deepEqual((await store.readEmbeddings("text")).map((b) => b.dim), [8, 8, 8]);

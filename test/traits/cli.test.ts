@@ -54,6 +54,15 @@ test("personax traits/embed commands reject bad input with exit code 2 and a mes
     r = await cli("traits", "agreement", "--store", store);
     assert.equal(r.code, 2);
     assert.match(r.err, /no assessments under protocol Number-L3-Inc/);
+    r = await cli("traits", "aggregate", "--store", store, "--protocol", "Number-L9-Inc");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--protocol: .*Number-L3-Inc/);
+    r = await cli("traits", "aggregate", "--store", store, "--json");
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), { protocol: "Number-L3-Inc", assessments: 0, persons: 0 });
+    r = await cli("embed", "text", "--store", store);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no LLM descriptions under protocol Number-L3-Inc[\s\S]*fix: run 'personax traits infer' first/);
     r = await cli("embed", "release", "--store", store, "--out", join(dir, "rel", "r.duckdb"), "--key", join(dir, "rel", "key.json"));
     assert.equal(r.code, 2);
     assert.match(r.err, /is inside the release folder/);

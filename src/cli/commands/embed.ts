@@ -58,7 +58,9 @@ export const embedCommand = (io: CliIo) => {
       }
       const store = await openStore(opts.store);
       try {
-        const summary = await embedTextsIntoStore(store, { dim: opts.dim, seed: opts.seed, protocol: opts.protocol, provider });
+        const bar = io.progress({ label: "text embeddings", total: 0, unit: "texts" });
+        const summary = await embedTextsIntoStore(store, { dim: opts.dim, seed: opts.seed, protocol: opts.protocol, provider, onProgress: bar.callback });
+        bar.finish();
         io.out(opts.json ? JSON.stringify(summary, null, 2)
           : `${summary.written} text embeddings (${summary.model}, ${summary.dim}-d); measurement k = LLM ${summary.llms.map((l, i) => `${i}:${l}`).join(", ")}`);
       } finally { store.close(); }

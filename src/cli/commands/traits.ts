@@ -97,12 +97,14 @@ export const traitsCommand = (io: CliIo) => {
     .description("write final_* = median of the non-zero LLM scores (per-LLM scores are kept)")
     .requiredOption("--store <path>", "PersonaX store (.duckdb)")
     .option("--protocol <id>", "protocol whose scores are aggregated", DEFAULT_PROTOCOL)
+    .option("--json", "print the counts as JSON", false)
     .action(async (raw) => {
-      const opts = parseOptions(z.object({ store: z.string(), protocol: z.enum(protocolIds) }), raw, "traits aggregate");
+      const opts = parseOptions(z.object({ store: z.string(), protocol: z.enum(protocolIds), json: z.boolean() }), raw, "traits aggregate");
       const store = await openStore(opts.store);
       try {
-        await syncAssessments(store);
-        io.out(`${await aggregateFinals(store, { protocol: opts.protocol })} persons aggregated`);
+        const assessments = await syncAssessments(store);
+        const persons = await aggregateFinals(store, { protocol: opts.protocol });
+        io.out(opts.json ? JSON.stringify({ protocol: opts.protocol, assessments, persons }, null, 2) : `${persons} persons aggregated (${assessments} assessments, protocol ${opts.protocol})`);
       } finally { store.close(); }
     });
 
