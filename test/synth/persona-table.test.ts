@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthPersonaTable, type PersonaTruth } from "../../src/synth/persona-table.ts";
 import { writeSynthTable } from "../../src/synth/write-synth-table.ts";
-import { aggregateFinalScore } from "../../src/dataset/aggregate.ts";
 import { readTable } from "../../src/dataset/read-table.ts";
 import { openStore } from "../../src/dataset/store.ts";
 
@@ -57,17 +56,22 @@ test("athle tables have the fixture's columns and the make_data persona ground t
   }
 });
 
-test("LLM scale: scores 0..3 with about 5 % zeros, finals = aggregateFinalScore of the three LLMs", () => {
+test("LLM scale: scores 0..3 with about 5 % zeros, finals = median of the non-zero LLM scores (3 → middle, 2 → mean, 1 → it)", () => {
   for (const flavour of ["celeb", "athle"] as const) {
     const t = synthPersonaTable({ flavour, n: 4000, seed: 2, scale: "llm" });
     let zeros = 0, total = 0;
     for (const llm of ["gpt", "gemini", "llama"]) for (const v of num(t.columns[`${llm}_e`])) { assert.ok([0, 1, 2, 3].includes(v)); total++; if (v === 0) zeros++; }
     assert.ok(zeros / total > 0.04 && zeros / total < 0.06, `zero rate ${zeros / total}`);
     const fin = num(t.columns["final_e"]);
+    // Checked case by case against DESIGN §1.1, not through aggregateFinalScore itself.
+    const seen = new Set<number>();
     for (let i = 0; i < t.nRows; i++) {
-      const expected = aggregateFinalScore(["gpt", "gemini", "llama"].map((l) => num(t.columns[`${l}_e`])[i]!));
-      assert.ok(Object.is(fin[i], expected));
+      const valid = ["gpt", "gemini", "llama"].map((l) => num(t.columns[`${l}_e`])[i]!).filter((v) => v !== 0).sort((a, b) => a - b);
+      seen.add(valid.length);
+      const expected = valid.length === 3 ? valid[1]! : valid.length === 2 ? (valid[0]! + valid[1]!) / 2 : valid.length === 1 ? valid[0]! : NaN;
+      assert.ok(Object.is(fin[i], expected), `${flavour} row ${i}: ${valid} → ${fin[i]}`);
     }
+    assert.deepEqual([...seen].sort(), [1, 2, 3], "3, 2 and 1 valid scores all occur");
   }
 });
 
