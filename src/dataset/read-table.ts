@@ -25,6 +25,11 @@ export interface ReadTableOptions {
   columns?: string[];
   /** For a store holding both datasets: which one (default: the only one present). */
   flavour?: Flavour;
+  /**
+   * Every column as strings, as written in the file (no number detection, missing = ""): for ids, names and
+   * paths, where "007" must stay "007".
+   */
+  text?: boolean;
 }
 
 /** A plain decimal number as pandas/JavaScript would read it (no hex, no "Infinity", no blanks). */
@@ -67,7 +72,7 @@ export async function readTable(source: Store | string, options: ReadTableOption
     for (const name of wanted) {
       const i = names.indexOf(name);
       table.names.push(name);
-      table.columns[name] = ext === ".parquet" ? fromTyped(raw[i]!, types[i]!) : fromText(raw[i]! as Array<string | null>);
+      table.columns[name] = options.text ? asText(raw[i]!) : ext === ".parquet" ? fromTyped(raw[i]!, types[i]!) : fromText(raw[i]! as Array<string | null>);
     }
     return table;
   } finally {
@@ -92,7 +97,7 @@ async function readStoreTable(store: Store, options: ReadTableOptions, label = s
   for (const name of selectNames(names, options.columns, label)) {
     const i = names.indexOf(name);
     table.names.push(name);
-    table.columns[name] = fromTyped(raw[i]!, types[i]!);
+    table.columns[name] = options.text ? asText(raw[i]!) : fromTyped(raw[i]!, types[i]!);
   }
   return table;
 }
@@ -129,6 +134,10 @@ function fromTyped(values: unknown[], type: string): Float64Array | string[] {
     for (let i = 0; i < values.length; i++) out[i] = values[i] === null ? NaN : Number(values[i]);
     return out;
   }
+  return asText(values);
+}
+
+function asText(values: unknown[]): string[] {
   return values.map((v) => (v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v)));
 }
 

@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { dirname, extname, join, resolve } from "node:path";
+import { readTable } from "../dataset/read-table.ts";
 import type { Store } from "../dataset/store.ts";
 import { DataError, PersonaxError } from "../errors.ts";
 import { FACE_MODEL, FaceEmbedder } from "./face.ts";
@@ -11,7 +12,8 @@ const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png"]);
 
 /**
  * Reads an image list: either a folder with one sub-folder per person id (images sorted by name), or a
- * CSV with columns id,image (paths relative to the CSV's folder; rows in measurement order).
+ * CSV with columns id,image (paths relative to the CSV's folder; rows in measurement order; read by
+ * readTable, so quoted fields and UTF-8 errors are handled as for any table).
  */
 export async function readImageList(source: string): Promise<ImageEntry[]> {
   let info;
@@ -27,13 +29,10 @@ export async function readImageList(source: string): Promise<ImageEntry[]> {
     if (!entries.length) throw new DataError(source, 0, undefined, "no .jpg/.jpeg/.png images in any sub-folder", "put each person's photos in a sub-folder named after the person id");
     return entries;
   }
-  const lines = (await readFile(source, "utf8")).split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const header = lines[0]?.split(",").map((h) => h.trim()) ?? [];
-  const idCol = header.indexOf("id"), imageCol = header.indexOf("image");
-  if (idCol < 0 || imageCol < 0) throw new DataError(source, 1, idCol < 0 ? "id" : "image", "missing column", "the header must be: id,image");
-  return lines.slice(1).map((line, i) => {
-    const cells = line.split(",").map((c) => c.trim());
-    const personId = cells[idCol] ?? "", path = cells[imageCol] ?? "";
+  const table = await readTable(source, { columns: ["id", "image"], text: true });
+  const ids = table.columns["id"] as string[], paths = table.columns["image"] as string[];
+  return ids.map((id, i) => {
+    const personId = id.trim(), path = paths[i]!.trim();
     if (!personId) throw new DataError(source, i + 2, "id", "empty id", "every row needs a person id");
     if (!path) throw new DataError(source, i + 2, "image", "empty image path", "every row needs an image path");
     return { personId, path: resolve(dirname(source), path) };

@@ -1,3 +1,4 @@
+import { readTable } from "../dataset/read-table.ts";
 import type { Store } from "../dataset/store.ts";
 import { DataError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
@@ -26,25 +27,16 @@ export async function writeIdentities(store: Store, rows: readonly Identity[]): 
   return rows.length;
 }
 
-/** Reads a CSV with columns id, name and context (league or short description). */
+/** Reads a CSV with columns id, name and context (league or short description); other columns are ignored. */
 export async function importIdentities(store: Store, csvPath: string): Promise<number> {
-  let rows: Array<Record<string, unknown>>;
-  try {
-    rows = await store.query(`SELECT * FROM read_csv($1, header = true, all_varchar = true)`, [csvPath]);
-  } catch (error) {
-    throw new DataError(csvPath, 0, undefined, `cannot read as CSV: ${(error as Error).message.split("\n")[0]}`, "pass a UTF-8 CSV with a header row id,name,context");
-  }
-  const header = Object.keys(rows[0] ?? {});
-  for (const column of ["id", "name", "context"]) {
-    if (!header.includes(column)) throw new DataError(csvPath, 1, column, "missing column", `the header must contain id, name and context (found: ${header.join(", ") || "nothing"})`);
-  }
+  const table = await readTable(csvPath, { columns: ["id", "name", "context"], text: true });
+  const [ids, names, contexts] = (["id", "name", "context"] as const).map((c) => table.columns[c] as string[]) as [string[], string[], string[]];
   const known = new Set((await store.query<{ id: string }>(`SELECT id FROM persons`)).map((r) => r.id));
-  const identities = rows.map((row, index) => {
-    const id = String(row.id ?? "");
+  const identities = ids.map((id, index) => {
     if (!known.has(id)) throw new DataError(csvPath, index + 2, "id", `person "${id}" is not in the store`, "import the persons first, or remove this row");
-    const name = String(row.name ?? "").trim();
+    const name = names[index]!.trim();
     if (!name) throw new DataError(csvPath, index + 2, "name", "empty name", "every person needs a name for the prompt");
-    return { personId: id, name, context: String(row.context ?? "").trim() };
+    return { personId: id, name, context: contexts[index]!.trim() };
   });
   return writeIdentities(store, identities);
 }

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dSeparationOracle } from "../../src/discovery/d-separation.ts";
 import { randomDag, sampleLinearGaussian } from "../../src/discovery/random-dag.ts";
 import { prepareRegistryTest } from "../../src/discovery/ci-tests.ts";
 import { canonicalQuery } from "../../src/discovery/pc/ci-runner.ts";
 import { runPc, runPcParallel } from "../../src/discovery/run-pc.ts";
-import { fromColumns, fromRows } from "../../src/linalg/matrix.ts";
+import { readNumericColumns } from "../../src/discovery/discover.ts";
+import { fromColumns } from "../../src/linalg/matrix.ts";
 import { readTable } from "../../src/dataset/read-table.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { fixtureRoot } from "./fixtures.ts";
@@ -34,11 +34,8 @@ test("runPcParallel with 2 and 3 threads gives the same graph, sepsets and test 
 });
 
 test("runPcParallel with fisherz on athle_n2000_s0 (13 columns, NaN rows dropped) equals runPc", async () => {
-  const lines = readFileSync(join(fixtureRoot, "data/athle_n2000_s0.csv"), "utf8").trim().split("\n");
-  const header = lines[0]!.split(",");
   const nodes = ["final_o", "final_c", "final_e", "final_a", "final_n", "Birthyear", "Birthmonth", "Birthday", "Type", "Latitude", "Longitude", "Height", "Weight"];
-  const cols = nodes.map((n) => header.indexOf(n));
-  const data = fromRows(lines.slice(1).map((l) => { const f = l.split(","); return cols.map((c) => (f[c] === "" ? NaN : Number(f[c]))); }));
+  const { data } = await readNumericColumns(join(fixtureRoot, "data/athle_n2000_s0.csv"), nodes);
   const sequential = runPc(data, { test: "fisherz", nodeNames: nodes });
   assert.equal(sequential.rowsUsed, 1532);
   sameRun(sequential, await runPcParallel(data, { test: "fisherz", threads: 2, nodeNames: nodes }));

@@ -89,8 +89,13 @@ test("embedFacesIntoStore() writes one measurement per image of a person and ski
     const csv = join(dir, "images.csv");
     await writeFile(csv, "id,image\np2,p1/a.jpg\np2,p1/b.jpg\n");
     assert.deepEqual(await readImageList(csv), [{ personId: "p2", path: join(dir, "p1", "a.jpg") }, { personId: "p2", path: join(dir, "p1", "b.jpg") }]);
+    // Read as a table: quoted fields keep their commas, ids stay text ("007" is not 7).
+    await writeFile(csv, 'id,image\n007,"my photos, 2019/a.jpg"\n');
+    assert.deepEqual(await readImageList(csv), [{ personId: "007", path: join(dir, "my photos, 2019", "a.jpg") }]);
     await writeFile(csv, "person,image\np2,p1/a.jpg\n");
-    await assert.rejects(readImageList(csv), /images\.csv, row 1, column "id": missing column/);
+    await assert.rejects(readImageList(csv), /images\.csv, row 1, column "id": no such column\n  fix: use one of: person, image/);
+    await writeFile(csv, "id,image\np2,\n");
+    await assert.rejects(readImageList(csv), /images\.csv, row 2, column "image": empty image path/);
     const blocks = await store.readEmbeddings("face");
     assert.deepEqual(blocks.map((b) => [b.measurement, b.model, b.ids.join(), b.dim]), [[0, FACE_MODEL, "p1", 1024], [1, FACE_MODEL, "p1", 1024]]);
   } finally {
