@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { relative, resolve, isAbsolute, dirname } from "node:path";
 import { openStore, type Store } from "../dataset/store.ts";
 import { PERSONAX_TABLES } from "../dataset/schema.ts";
@@ -40,6 +41,7 @@ export async function prepareRelease(options: ReleaseOptions): Promise<ReleaseSu
   if (out === source) throw new UsageError("the release store must differ from the source store");
 
   const release = await openStore(out);
+  let ok = false;
   try {
     await release.connection.run(`ATTACH ${lit(source)} AS src (READ_ONLY)`);
     await release.transaction(async () => {
@@ -75,9 +77,12 @@ export async function prepareRelease(options: ReleaseOptions): Promise<ReleaseSu
     await writePrivacyKey(keyFile, key);
     await release.recordRun({ what: "embed release", params: { transform: "random orthogonal per embedding kind (key kept apart)", kinds: Object.keys(transformed),
       includeRaw: options.includeRaw ?? false } });
+    ok = true;
     return { out, keyFile, keyCreated, transformed, textRemoved: !options.includeRaw };
   } finally {
     release.close();
+    // A half-made release (e.g. a key that does not fit) is removed, so the same command can be rerun.
+    if (!ok) for (const f of [out, `${out}.wal`]) await rm(f, { force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,5 +87,15 @@ test("prepareRelease() transforms embeddings, drops names and free text, and kee
       assert.equal((await rawStore.readCategories())[0]!.label, "Actor https://example.org/actor");
       assert.deepEqual((await rawStore.readEmbeddings("text"))[0]!.data, (await first.readEmbeddings("text"))[0]!.data);
     } finally { rawStore.close(); first.close(); }
+
+    // A key that does not fit (16-d text transform, 24-d text embeddings) fails without leaving a half-made release.
+    const other = join(dir, "other.duckdb");
+    const s2 = await openStore(other);
+    await s2.insertPersons([{ id: "q", flavour: "athle", birth_year: null, birth_month: null, birth_day: null, latitude: null, longitude: null, height_cm: null, weight_kg: null, occupation: null, gender: null, league: null }]);
+    await s2.writeEmbeddings([{ person_id: "q", kind: "text", measurement: 0, model: "m", vector: new Float32Array(24).fill(1) }]);
+    s2.close();
+    const badOut = join(releaseDir, "bad.duckdb");
+    await assert.rejects(prepareRelease({ source: other, out: badOut, keyFile }), /the key's text transform is 16-d but the embeddings are 24-d/);
+    assert.equal(existsSync(badOut), false, "no partial release store is left behind");
   } finally { await rm(dir, { recursive: true, force: true }); }
 });
