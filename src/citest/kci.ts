@@ -14,12 +14,14 @@ import { gammaUpperTail } from "../stats/distributions.ts";
 import { zScore } from "../stats/descriptive.ts";
 import { checkQuery, getColumn } from "./columns.ts";
 import { kernelSums, NEGLIGIBLE_LOG_KERNEL, type GaussianTagged } from "./kernel-sums.ts";
-import { kciConditional } from "./kci-conditional.ts";
+import { KciConditionalCache, kciConditional } from "./kci-conditional.ts";
 import type { CiTest } from "./types.ts";
 
 export const KciOptions = z.object({
   maxConditionalRows: z.number().int().positive().default(3000)
     .describe("conditional KCI needs O(n²) memory and O(n³) time; larger inputs are refused with a clear error"),
+  cacheMegabytes: z.number().nonnegative().default(256)
+    .describe("memory for conditional KCI's per-conditioning-set matrices, reused across queries (0 = no reuse)"),
   epsilon: z.number().positive().default(1e-3).describe("ridge of the kernel regression on Z (causal-learn's epsilon_x/epsilon_y)"),
 });
 export type KciOptions = z.infer<typeof KciOptions>;
@@ -50,9 +52,10 @@ export const kci: CiTest<KciOptions> = {
   reference: "causal-learn 0.1.4.7 causallearn/utils/KCI/KCI.py KCI_UInd / KCI_CInd",
   prepare(data, rawOptions, context) {
     const options = KciOptions.parse(rawOptions ?? {});
+    const cache = new KciConditionalCache(data, options.cacheMegabytes * 2 ** 20);
     return (x, y, zs) => {
       checkQuery("kci", data, x, y, zs, context);
-      if (zs.length) return kciConditional(data, x, y, zs, options, context);
+      if (zs.length) return kciConditional(data, x, y, zs, options, context, cache);
       const n = data.rows;
       const theta = kciUnconditionalTheta(n);
       const kernel = gaussianKernel(theta);
