@@ -100,7 +100,14 @@ export class Store {
 
   /** @internal */
   async checkVersion(write: boolean): Promise<void> {
-    const rows = await this.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).catch(() => []);
+    let rows: Array<{ value: string }>;
+    try {
+      rows = await this.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    } catch (error) {
+      // Only a read-only open gets here without the DDL having created `meta`: some other DuckDB file.
+      throw new DataError(this.path, 0, undefined, `not a PersonaX store (${firstLine(error instanceof Error ? error.message : String(error))})`,
+        "pass a .duckdb store written by personax (e.g. by 'personax import --store …')");
+    }
     const found = rows[0] ? Number(rows[0].value) : undefined;
     if (found !== undefined && found > SCHEMA_VERSION) {
       throw new ConfigError(this.path, `store schema version ${found} is newer than this personax (${SCHEMA_VERSION})`,

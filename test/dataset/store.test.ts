@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { openStore } from "../../src/dataset/store.ts";
 import { readTable } from "../../src/dataset/read-table.ts";
 import { DataError } from "../../src/errors.ts";
@@ -151,4 +152,16 @@ test("writeFinals / writeFaceAttributes do not store all-null rows and remove an
   await store.writeFaceAttributes([{ person_id: "a", ...none }, { person_id: "b", ...none, big_nose: -1 }]);
   assert.deepEqual((await store.readFaceAttributes()).map((r) => r.person_id), ["b"]);
   store.close();
+});
+
+test("openStore(readOnly) on a DuckDB file that is not a PersonaX store is a DataError naming the file", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-foreign-"));
+  const file = join(dir, "foreign.duckdb");
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  await connection.run("CREATE TABLE t (x INTEGER)");
+  connection.closeSync();
+  instance.closeSync();
+  await assert.rejects(openStore(file, { readOnly: true }), (error: unknown) =>
+    error instanceof DataError && /foreign\.duckdb: not a PersonaX store/.test(error.message) && /fix: pass a \.duckdb store written by personax/.test(error.message));
 });
