@@ -8,10 +8,10 @@
  * Atomic: everything happens in one transaction; any error rolls it back and leaves the store as before.
  */
 import { existsSync, statSync, openSync, readSync, closeSync, readdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { ComputeError, ConfigError, DataError, UsageError } from "../errors.ts";
 import { firstLine, type Store } from "./store.ts";
+import { readJsonFile } from "./json-file.ts";
 import { aggregateFinalScoreSql } from "./aggregate.ts";
 import { FINAL_NAMES, LAYOUTS, lit, llmScoreName, parseLlmScoreName, q, type LayoutColumn } from "./layout.ts";
 import {
@@ -399,14 +399,10 @@ export async function importFile(store: Store, file: string, options: ImportOpti
 
 /** Reads a mapping file: a JSON object of source column → layout name (or null to ignore). */
 export async function readMappingFile(path: string): Promise<ColumnMapping> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new ConfigError(path, `not a JSON object: ${error instanceof Error ? error.message : String(error)}`, `write e.g. {"Height_cm": "Height(cm)", "notes": null}`);
-  }
+  const example = `write e.g. {"Height_cm": "Height(cm)", "notes": null}`;
+  const parsed = await readJsonFile(path, example);
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every((v) => v === null || typeof v === "string")) {
-    throw new ConfigError(path, "a mapping must be a JSON object of column name → new name (or null)", `write e.g. {"Height_cm": "Height(cm)", "notes": null}`);
+    throw new ConfigError(path, "a mapping must be a JSON object of column name → new name (or null)", example);
   }
   return parsed as ColumnMapping;
 }

@@ -1,7 +1,8 @@
 import { randomInt } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { describeIssues, readJsonFile } from "../dataset/json-file.ts";
 import { Rng } from "../util/rng.ts";
 import { orthonormalizeColumnsInPlace } from "./gram-schmidt.ts";
 
@@ -32,12 +33,9 @@ export function newPrivacyKey(dims: Record<string, number>, seeds?: Record<strin
 }
 
 export async function readPrivacyKey(file: string): Promise<PrivacyKey> {
-  let json: unknown;
-  try { json = JSON.parse(await readFile(file, "utf8")); } catch (error) {
-    throw new ConfigError(file, `cannot read the privacy key (${(error as Error).message})`, "pass the key file written by 'personax embed release'");
-  }
+  const json = await readJsonFile(file, "pass the key file written by 'personax embed release'");
   const parsed = PrivacyKey.safeParse(json);
-  if (!parsed.success) throw new ConfigError(file, `not a privacy key: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success) throw new ConfigError(file, `not a privacy key: ${describeIssues(parsed.error.issues)}`, "pass the key file written by 'personax embed release'");
   return parsed.data;
 }
 

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { readJsonFile } from "../dataset/json-file.ts";
 
 /**
  * The LLM configuration file (JSON). Each model names its provider kind, base URL and the environment
@@ -55,19 +55,7 @@ export function parseLlmConfig(value: unknown, file: string): LlmConfig {
 }
 
 export async function loadLlmConfig(file: string): Promise<LlmConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, "pass --config with the path of an existing JSON file");
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(file, `not valid JSON: ${(error as Error).message}`);
-  }
-  return parseLlmConfig(json, file);
+  return parseLlmConfig(await readJsonFile(file, "pass --config with an LLM config JSON file (see 'personax traits example-config')"), file);
 }
 
 /** The key of a model from its environment variable, or undefined when unset/empty. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeIssues } from "../dataset/json-file.ts";
 
 /**
  * Prompt protocols of the PersonaX consistency study (DESIGN §1.1). A protocol fixes the answer format
@@ -176,8 +177,7 @@ export function parseReply(raw: string, protocol: Protocol): ParsedReply {
   }
   const result = replySchema(protocol).safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    return { ok: false, kind: "invalid", message: `the reply does not match the schema: ${issues}` };
+    return { ok: false, kind: "invalid", message: `the reply does not match the schema: ${describeIssues(result.error.issues)}` };
   }
   const assessment = {} as Assessment;
   for (const t of TRAITS) {

@@ -212,3 +212,14 @@ test("rows stored earlier for an id that is then imported cannot create a duplic
     score_o: 1, score_c: 1, score_e: 1, score_a: 1, score_n: 1, raw_reply: null, created_at: null }))), /repeat the key/);
   store.close();
 });
+
+test("bad input: a mapping file that is missing, not JSON, or not an object of names is a ConfigError naming the file with an example", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "personax-map-"));
+  await assert.rejects(readMappingFile(join(dir, "none.json")), /none\.json: cannot read the file \(ENOENT\)\n  fix: write e\.g\. \{"Height_cm": "Height\(cm\)"/);
+  await writeFile(join(dir, "broken.json"), "{\"Height_cm\": ");
+  await assert.rejects(readMappingFile(join(dir, "broken.json")), /broken\.json: not valid JSON: .*\n  fix: write e\.g\./);
+  await writeFile(join(dir, "list.json"), "[\"Height_cm\"]");
+  await assert.rejects(readMappingFile(join(dir, "list.json")), /list\.json: a mapping must be a JSON object of column name → new name \(or null\)/);
+  await writeFile(join(dir, "ok.json"), "{\"Height_cm\": \"Height(cm)\", \"notes\": null}");
+  assert.deepEqual(await readMappingFile(join(dir, "ok.json")), { Height_cm: "Height(cm)", notes: null });
+});

@@ -4,13 +4,13 @@
  * (as JSON with --json).
  */
 import { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption } from "../options.ts";
 import { ConfigError, UsageError } from "../../errors.ts";
 import { openStore } from "../../dataset/store.ts";
 import { IMPORT_FORMATS, importFile, readMappingFile } from "../../dataset/import.ts";
+import { readJsonFile } from "../../dataset/json-file.ts";
 import { exportCsv, exportHf, exportParquet, exportTable } from "../../dataset/export.ts";
 import { formatStoreInfo, storeInfo } from "../../dataset/info.ts";
 import { PERSONAX_TABLES, type CategoryRow } from "../../dataset/schema.ts";
@@ -68,10 +68,7 @@ const ImportOptions = z.object({
 
 /** Reads category dictionaries: {"occupation": ["Actor", …]} or a synth truth JSON with a "categories" key. */
 async function readCategoriesFile(path: string): Promise<CategoryRow[]> {
-  let parsed: unknown;
-  try { parsed = JSON.parse(await readFile(path, "utf8")); } catch (error) {
-    throw new ConfigError(path, `not JSON: ${error instanceof Error ? error.message : String(error)}`, `write e.g. {"gender": ["female", "male"]}`);
-  }
+  const parsed = await readJsonFile(path, `write e.g. {"gender": ["female", "male"]}`);
   const dict = (parsed && typeof parsed === "object" && "categories" in parsed ? (parsed as { categories: unknown }).categories : parsed) as Record<string, unknown>;
   const Dict = z.record(z.string(), z.array(z.string()));
   const result = Dict.safeParse(dict);
