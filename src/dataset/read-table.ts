@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBResultReader } from "@duckdb/node-api";
 import { DataError, UsageError } from "../errors.ts";
 import { openStore, firstLine, Store } from "./store.ts";
 import { planWide } from "./wide.ts";
@@ -64,17 +64,7 @@ export async function readTable(source: Store | string, options: ReadTableOption
       throw new DataError(source, 0, undefined, `cannot read: ${firstLine(error instanceof Error ? error.message : String(error))}`,
         ext === ".parquet" ? "re-export the Parquet file; it may be truncated" : "save the file as UTF-8 CSV with a header row");
     }
-    const names = reader.columnNames();
-    const raw = reader.getColumnsJS();
-    const types = reader.columnTypes().map(String);
-    const table: Table = { names: [], columns: {}, nRows: reader.currentRowCount };
-    const wanted = selectNames(names, options.columns, source);
-    for (const name of wanted) {
-      const i = names.indexOf(name);
-      table.names.push(name);
-      table.columns[name] = options.text ? asText(raw[i]!) : ext === ".parquet" ? fromTyped(raw[i]!, types[i]!) : fromText(raw[i]! as Array<string | null>);
-    }
-    return table;
+    return toTable(reader, options, source, (values, type) => (ext === ".parquet" ? fromTyped(values, type) : fromText(values as Array<string | null>)));
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -89,15 +79,20 @@ async function readStoreTable(store: Store, options: ReadTableOptions, label = s
       flavours.length ? "choose one with the flavour option (--flavour celeb|athle)" : "import a table first: personax import --store … --file …");
   }
   const plan = await planWide(store, flavour);
-  const reader = await store.connection.runAndReadAll(plan.sql);
+  return toTable(await store.connection.runAndReadAll(plan.sql), options, label, fromTyped);
+}
+
+/** The selected columns of a DuckDB result, converted (or as text with options.text). */
+function toTable(reader: DuckDBResultReader, options: ReadTableOptions, source: string,
+  convert: (values: unknown[], type: string) => Float64Array | string[]): Table {
   const names = reader.columnNames();
   const raw = reader.getColumnsJS();
   const types = reader.columnTypes().map(String);
   const table: Table = { names: [], columns: {}, nRows: reader.currentRowCount };
-  for (const name of selectNames(names, options.columns, label)) {
+  for (const name of selectNames(names, options.columns, source)) {
     const i = names.indexOf(name);
     table.names.push(name);
-    table.columns[name] = options.text ? asText(raw[i]!) : fromTyped(raw[i]!, types[i]!);
+    table.columns[name] = options.text ? asText(raw[i]!) : convert(raw[i]!, types[i]!);
   }
   return table;
 }
