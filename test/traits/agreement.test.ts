@@ -28,10 +28,14 @@ test("computeAgreement(): SD over repeats, between-protocol disagreement, and 0 
   const d = report.protocolDisagreement.find((x) => x.llm === "gpt" && x.protocol === "Number-L5-Inc")!;
   assert.equal(d.pairs, 10);
   assert.equal(d.meanAbsDiff, 1 / 10);
-  // Agreement on o between gpt (1, 2) and gemini (1, 3): two targets, ICC defined.
+  // Agreement on o between gemini (1, 3) and gpt (1, 2), by hand: grand mean 1.75, SSR 2.25, SSC 0.25, SSE 0.25,
+  // so MSR 2.25, MSC = MSE = 0.25 and ICC(2,1) = ICC(3,1) = (2.25 − 0.25) / (2.25 + 0.25) = 0.8.
   const o = report.perTrait.find((t) => t.trait === "o")!;
   assert.equal(o.icc.n, 2);
-  assert.ok(Number.isFinite(o.icc.icc2));
+  assert.ok(Math.abs(o.icc.icc2 - 0.8) < 1e-12, String(o.icc.icc2));
+  assert.ok(Math.abs(o.icc.icc3 - 0.8) < 1e-12, String(o.icc.icc3));
+  assert.deepEqual(o.spearman.map((p) => [p.a, p.b, p.n]), [["gemini", "gpt", 2]]);
+  assert.ok(Number.isNaN(o.spearman[0]!.rho), "Spearman needs 3 pairs");
   const text = formatAgreement(report);
   assert.match(text, /Agreement of 2 LLMs \(gemini, gpt\) on 2 persons, protocol Number-L3-Inc/);
   assert.match(text, /Between-protocol disagreement/);
