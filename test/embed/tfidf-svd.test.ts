@@ -47,6 +47,18 @@ test("transformTfidfSvd() puts descriptions of the same trait closer than descri
   assert.throws(() => fitTfidfSvd(["one"], new Rng(0)), /at least 2 documents/);
 });
 
+test("TF-IDF rows equal scikit-learn's TfidfVectorizer defaults (smooth idf = ln((1 + n)/(1 + df)) + 1, raw counts, L2 rows), hand-computed", () => {
+  const model = fitTfidfSvd(["aa bb", "aa cc", "aa aa cc"], new Rng(0), { dim: 1 });
+  assert.deepEqual(model.vocabulary, ["aa", "bb", "cc"]);
+  // n = 3; df: aa 3, bb 1, cc 2 → idf 1, ln 2 + 1, ln(4/3) + 1.
+  const idf = [1, Math.log(2) + 1, Math.log(4 / 3) + 1];
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(model.idf[j]! - idf[j]!) < 1e-15);
+  const rows = transformTfidfSvd({ ...model, dim: 3, components: identity(3) }, ["aa aa cc", "bb"]);
+  const raw = [2 * idf[0]!, 0, idf[2]!], norm = Math.hypot(...raw);
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(rows[0]![j]! - raw[j]! / norm) < 1e-7, `row 0, term ${j}`); // float32 output
+  assert.deepEqual(Array.from(rows[1]!), [0, 1, 0]);
+});
+
 function identity(n: number): Float64Array {
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) m[i * n + i] = 1;
