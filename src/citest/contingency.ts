@@ -11,7 +11,7 @@ import type { Matrix } from "../linalg/matrix.ts";
 import { chiSquareUpperTail } from "../stats/distributions.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
 import { checkQuery, columnLabel, getColumn, pairLabel, type PrepareContext } from "./columns.ts";
-import type { CiQueryFn, CiTest } from "./types.ts";
+import type { CiQueryFn, CiResult, CiTest } from "./types.ts";
 
 export const ContingencyOptions = z.object({
   maxTableCells: z.number().int().positive().default(20_000_000)
@@ -40,9 +40,10 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     const cx = codesOf(x), cy = codesOf(y);
     const kx = cx.cardinality, ky = cy.cardinality;
     // Index the conditioning configurations that occur (the reference's unique path; bincount gives the same layers).
-    const layerOf = new Int32Array(n);
+    let layerOf: Int32Array | null = null;
     let layers = 1;
     if (zs.length) {
+      layerOf = new Int32Array(n);
       const seen = new Map<string, number>();
       const zc = zs.map((j) => codesOf(j).codes);
       for (let i = 0; i < n; i++) {
@@ -62,42 +63,55 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
         "chi-square/G-square need categorical columns; bin continuous columns first or use kci/hsic/fisherz",
       );
     }
-    if (layers === 1 && cells > 4 * n) return sparseUnconditional(kind, cx.codes, cy.codes, kx, ky, n, zs, codesOf);
-    const counts = new Float64Array(cells);
-    for (let i = 0; i < n; i++) counts[(layerOf[i]! * kx + cx.codes[i]!) * ky + cy.codes[i]!]!++;
-    let statistic = 0, dof = 0;
-    const rowSum = new Float64Array(kx), colSum = new Float64Array(ky);
-    for (let l = 0; l < layers; l++) {
-      rowSum.fill(0); colSum.fill(0);
-      const base = l * kx * ky;
-      let total = 0;
-      for (let a = 0; a < kx; a++) {
-        for (let b = 0; b < ky; b++) {
-          const c = counts[base + a * ky + b]!;
-          rowSum[a]! += c; colSum[b]! += c; total += c;
-        }
-      }
-      let zeroRows = 0, zeroCols = 0;
-      for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
-      for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
-      dof += (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
-      for (let a = 0; a < kx; a++) {
-        if (rowSum[a] === 0) continue;
-        for (let b = 0; b < ky; b++) {
-          if (colSum[b] === 0) continue;
-          // Unconditional: outer(row, col) / n; conditional: Sx·Sy / S (same formula with total = S).
-          const expected = zs.length ? (rowSum[a]! * colSum[b]!) / total : (rowSum[a]! * colSum[b]!) / n;
-          const c = counts[base + a * ky + b]!;
-          if (kind === "chisq") statistic += ((c - expected) * (c - expected)) / expected;
-          else if (c > 0) statistic += c * Math.log(c / expected);
-        }
+    const cardinalities = () => [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
+    return tableResult(kind, layerOf, layers, cx.codes, cy.codes, kx, ky, n, zs.length > 0, cardinalities);
+  };
+}
+
+/**
+ * The statistic, dof and p-value from codes (x and y codes 0..k−1, layer per row). Shared by PC queries
+ * and Level I's per-column codes (level1-fast.ts), so both give bit-identical answers.
+ */
+export function tableResult(
+  kind: "chisq" | "gsq", layerOf: Int32Array | null, layers: number, xc: Int32Array, yc: Int32Array,
+  kx: number, ky: number, n: number, conditional: boolean, cardinalities: () => number[],
+): CiResult {
+  const cells = layers * kx * ky;
+  if (layers === 1 && cells > 4 * n) return sparseUnconditional(kind, xc, yc, kx, ky, n, cardinalities);
+  const counts = new Float64Array(cells);
+  if (layerOf) for (let i = 0; i < n; i++) counts[(layerOf[i]! * kx + xc[i]!) * ky + yc[i]!]!++;
+  else for (let i = 0; i < n; i++) counts[xc[i]! * ky + yc[i]!]!++;
+  let statistic = 0, dof = 0;
+  const rowSum = new Float64Array(kx), colSum = new Float64Array(ky);
+  for (let l = 0; l < layers; l++) {
+    rowSum.fill(0); colSum.fill(0);
+    const base = l * kx * ky;
+    let total = 0;
+    for (let a = 0; a < kx; a++) {
+      for (let b = 0; b < ky; b++) {
+        const c = counts[base + a * ky + b]!;
+        rowSum[a]! += c; colSum[b]! += c; total += c;
       }
     }
-    if (kind === "gsq") statistic *= 2;
-    const cardinalities = [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
-    if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities } };
-    return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities } };
-  };
+    let zeroRows = 0, zeroCols = 0;
+    for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
+    for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
+    dof += (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
+    for (let a = 0; a < kx; a++) {
+      if (rowSum[a] === 0) continue;
+      for (let b = 0; b < ky; b++) {
+        if (colSum[b] === 0) continue;
+        // Unconditional: outer(row, col) / n; conditional: Sx·Sy / S (same formula with total = S).
+        const expected = conditional ? (rowSum[a]! * colSum[b]!) / total : (rowSum[a]! * colSum[b]!) / n;
+        const c = counts[base + a * ky + b]!;
+        if (kind === "chisq") statistic += ((c - expected) * (c - expected)) / expected;
+        else if (c > 0) statistic += c * Math.log(c / expected);
+      }
+    }
+  }
+  if (kind === "gsq") statistic *= 2;
+  if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities: cardinalities() } };
+  return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities: cardinalities() } };
 }
 
 /**
@@ -108,31 +122,38 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
  */
 function sparseUnconditional(
   kind: "chisq" | "gsq", xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
-  zs: readonly number[], codesOf: (j: number) => { cardinality: number },
-) {
-  // Occupied cells only (at most n of them), instead of a mostly-empty kx × ky array.
-  const counts = new Map<number, number>();
+  cardinalities: () => number[],
+): CiResult {
+  // Occupied cells only (at most n of them), found by sorting the cell keys: neither a mostly-empty
+  // kx × ky array (its first touches page-fault) nor a Map of numbers (slow before the JIT warms up).
   const rowSum = new Float64Array(kx), colSum = new Float64Array(ky);
+  const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const at = xc[i]! * ky + yc[i]!;
-    counts.set(at, (counts.get(at) ?? 0) + 1);
+    keys[i] = xc[i]! * ky + yc[i]!;
     rowSum[xc[i]!]!++;
     colSum[yc[i]!]!++;
+  }
+  keys.sort();
+  const occupied = new Float64Array(n), occupiedCount = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (m > 0 && keys[i] === occupied[m - 1]) occupiedCount[m - 1]!++;
+    else { occupied[m] = keys[i]!; occupiedCount[m++] = 1; }
   }
   let zeroRows = 0, zeroCols = 0;
   for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
   for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
   const dof = (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
   let statistic = 0;
-  for (const [at, c] of counts) {
+  for (let e = 0; e < m; e++) {
+    const at = occupied[e]!, c = occupiedCount[e]!;
     const a = Math.floor(at / ky), b = at - a * ky;
     const expected = (rowSum[a]! * colSum[b]!) / n;
     statistic += kind === "chisq" ? (c * c) / expected : c * Math.log(c / expected);
   }
   statistic = kind === "chisq" ? statistic - n : 2 * statistic;
-  const cardinalities = [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
-  if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities } };
-  return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities } };
+  if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities: cardinalities() } };
+  return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities: cardinalities() } };
 }
 
 export const chisq: CiTest<ContingencyOptions> = {

@@ -9,8 +9,8 @@ import { ComputeError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { normalTwoSidedP } from "../stats/distributions.ts";
 import { luDecompose, luSolve } from "../stats/lu.ts";
-import { checkQuery, pairLabel } from "./columns.ts";
-import type { CiTest } from "./types.ts";
+import { checkQuery, pairLabel, type PrepareContext } from "./columns.ts";
+import type { CiResult, CiTest } from "./types.ts";
 
 const FisherzOptions = z.object({});
 export type FisherzOptions = z.infer<typeof FisherzOptions>;
@@ -55,37 +55,47 @@ export const fisherz: CiTest<FisherzOptions> = {
     const p = data.cols;
     return (x, y, zs) => {
       checkQuery("fisherz", data, x, y, zs, context);
-      const vars = [x, y, ...zs];
-      const k = vars.length;
-      const sub = new Float64Array(k * k);
-      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sub[a * k + b] = corr[vars[a]! * p + vars[b]!]!;
-      const lu = luDecompose(sub, k);
-      // Columns 0 and 1 of the inverse are all that r needs.
-      let pivotMin = Infinity, pivotMax = 0;
-      for (let i = 0; i < k; i++) {
-        const v = Math.abs(lu.lu[i * k + i]!);
-        pivotMin = Math.min(pivotMin, v);
-        pivotMax = Math.max(pivotMax, v);
-      }
-      if (lu.singular || pivotMin <= pivotMax * 1e-14) {
-        throw new ComputeError(
-          `fisherz ${pairLabel(x, y, zs, context)}: the correlation matrix of these columns is singular (a column is a linear combination of the others)`,
-          "drop the redundant column from the conditioning set, or use a kernel test (kci)",
-        );
-      }
-      const e0 = new Float64Array(k); e0[0] = 1;
-      const e1 = new Float64Array(k); e1[1] = 1;
-      const inv0 = luSolve(lu, e0), inv1 = luSolve(lu, e1);
-      const r = -inv0[1]! / Math.sqrt(inv0[0]! * inv1[1]!);
-      const zValue = 0.5 * Math.log((1 + r) / (1 - r));
-      const statistic = Math.sqrt(data.rows - zs.length - 3) * Math.abs(zValue);
-      if (!Number.isFinite(statistic)) {
-        throw new ComputeError(
-          `fisherz ${pairLabel(x, y, zs, context)}: partial correlation is ±1 (perfectly collinear columns)`,
-          "drop the duplicated column",
-        );
-      }
-      return { test: "fisherz", statistic, pValue: normalTwoSidedP(statistic), n: data.rows, details: { r } };
+      return fisherzFromCorrelation(corr, p, data.rows, x, y, zs, context);
     };
   },
 };
+
+/**
+ * The test from a correlation matrix (p × p) of data with `nRows` rows: shared by `prepare` and Level I's
+ * per-pair path (level1-fast.ts), so both give bit-identical answers.
+ */
+export function fisherzFromCorrelation(
+  corr: Float64Array, p: number, nRows: number, x: number, y: number, zs: readonly number[], context?: PrepareContext,
+): CiResult {
+  const vars = [x, y, ...zs];
+  const k = vars.length;
+  const sub = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) sub[a * k + b] = corr[vars[a]! * p + vars[b]!]!;
+  const lu = luDecompose(sub, k);
+  // Columns 0 and 1 of the inverse are all that r needs.
+  let pivotMin = Infinity, pivotMax = 0;
+  for (let i = 0; i < k; i++) {
+    const v = Math.abs(lu.lu[i * k + i]!);
+    pivotMin = Math.min(pivotMin, v);
+    pivotMax = Math.max(pivotMax, v);
+  }
+  if (lu.singular || pivotMin <= pivotMax * 1e-14) {
+    throw new ComputeError(
+      `fisherz ${pairLabel(x, y, zs, context)}: the correlation matrix of these columns is singular (a column is a linear combination of the others)`,
+      "drop the redundant column from the conditioning set, or use a kernel test (kci)",
+    );
+  }
+  const e0 = new Float64Array(k); e0[0] = 1;
+  const e1 = new Float64Array(k); e1[1] = 1;
+  const inv0 = luSolve(lu, e0), inv1 = luSolve(lu, e1);
+  const r = -inv0[1]! / Math.sqrt(inv0[0]! * inv1[1]!);
+  const zValue = 0.5 * Math.log((1 + r) / (1 - r));
+  const statistic = Math.sqrt(nRows - zs.length - 3) * Math.abs(zValue);
+  if (!Number.isFinite(statistic)) {
+    throw new ComputeError(
+      `fisherz ${pairLabel(x, y, zs, context)}: partial correlation is ±1 (perfectly collinear columns)`,
+      "drop the duplicated column",
+    );
+  }
+  return { test: "fisherz", statistic, pValue: normalTwoSidedP(statistic), n: nRows, details: { r } };
+}

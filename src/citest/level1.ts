@@ -9,6 +9,7 @@ import { benjaminiHochberg } from "../stats/benjamini-hochberg.ts";
 import { getCiTest, ciTestNames } from "./registry.ts";
 import { completeRows, type NumericTable } from "./table.ts";
 import { distinctCounts, kernelCellCost, runCellsOnWorkers } from "./level1-pool.ts";
+import { fastCell, Level1Columns } from "./level1-fast.ts";
 
 export interface Level1Options {
   data: NumericTable;
@@ -82,11 +83,16 @@ export interface CellOutcome {
   seconds: number;
 }
 
-/** Runs one cell in this thread; errors become an `error` string, never a crash. */
-export function runCell(table: NumericTable, task: CellTask): CellOutcome {
+/**
+ * Runs one cell in this thread; errors become an `error` string, never a crash. With `columns` (shared by
+ * the cells of one run) the cheap tests read per-column codes computed once (level1-fast.ts).
+ */
+export function runCell(table: NumericTable, task: CellTask, columns?: Level1Columns): CellOutcome {
   const started = performance.now();
   let n = 0;
   try {
+    const fast = columns ? fastCell(columns, task.test, task.row, task.col) : undefined;
+    if (fast) return { index: task.index, n: fast.n, statistic: fast.statistic, p: fast.pValue, dof: fast.dof, seconds: (performance.now() - started) / 1000 };
     const data = completeRows(table, [task.row, task.col]);
     n = data.rows;
     const test = getCiTest(task.test);
@@ -166,8 +172,9 @@ export async function runLevel1(options: Level1Options): Promise<Level1Result> {
     ? runCellsOnWorkers(options.data, heavy, workers, (o) => { outcomes[o.index] = o; done++; report(); })
     : Promise.resolve();
   const inline = workers > 0 ? light : [...light, ...heavy];
+  const columns = new Level1Columns(options.data);
   for (const task of inline) {
-    outcomes[task.index] = runCell(options.data, task);
+    outcomes[task.index] = runCell(options.data, task, columns);
     done++;
     report();
     if (workers > 0 && done % 8 === 0) await new Promise((r) => setImmediate(r)); // let worker messages through
