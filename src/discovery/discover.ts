@@ -55,6 +55,8 @@ export interface DiscoverPcSummary {
 
 /** Reads the chosen numeric columns of a table into a matrix (missing values stay NaN). */
 export async function readNumericColumns(source: string, columns?: string[], flavour?: Flavour): Promise<{ names: string[]; data: Matrix }> {
+  const repeated = columns?.find((c, i) => columns.indexOf(c) !== i);
+  if (repeated) throw new UsageError(`column "${repeated}" is listed twice`, "name each column once in --cols");
   const table = await readTable(source, { ...(columns && columns.length ? { columns } : {}), flavour });
   const names = columns && columns.length ? columns : table.names.filter((n) => table.columns[n] instanceof Float64Array);
   for (const name of names) {

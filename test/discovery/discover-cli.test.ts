@@ -48,6 +48,9 @@ test("personax discover pc names an unknown column and exits 2", async () => {
   const code = await runCli(["discover", "pc", "--data", csv, "--cols", "X1,Nope", "--out", mkdtempSync(join(tmpdir(), "pc-bad-"))], io);
   assert.equal(code, 2);
   assert.match(io.stderr.join("\n"), /Nope/);
+  const twice = recordingIo();
+  assert.equal(await runCli(["discover", "pc", "--data", csv, "--cols", "X1,X2,X1", "--out", mkdtempSync(join(tmpdir(), "pc-bad-"))], twice), 2);
+  assert.match(twice.stderr.join("\n"), /column "X1" is listed twice\n  fix: name each column once in --cols/);
 });
 
 test("personax discover pc --data store.duckdb --flavour picks one dataset of a store that holds both; without it the error names --flavour (exit 2)", async () => {
