@@ -53,7 +53,9 @@ let graphviz: Promise<Graphviz> | undefined;
 /** Renders DOT to SVG markup. */
 export async function renderDot(dot: string): Promise<string> {
   graphviz ??= Graphviz.load();
-  return (await graphviz).dot(dot);
+  // Keep the <svg> element only (no XML declaration, DOCTYPE or comments), so it can be inlined in HTML.
+  const svg = (await graphviz).dot(dot);
+  return svg.slice(svg.indexOf("<svg"));
 }
 
 export async function latentGraphSvg(spec: LatentGraphSpec): Promise<string> {

@@ -24,13 +24,13 @@ export const crlSection: DemoSection = {
   title: "Level II: causal representation learning on multimodal data",
   async run(ctx) {
     const dir = join(ctx.dir, "crl");
-    const nSamples = ctx.quick ? 1500 : 4000;
+    const nSamples = ctx.quick ? 1500 : 10_000; // full mode: the benchmark's size (~10 s on 2 cores)
     const epochs = ctx.quick ? 8 : 40;
     const run = await runSyntheticCase({
       caseId: "a",
       seed: ctx.seed,
       nSamples,
-      train: { epochs, evalEvery: Math.max(1, Math.floor(epochs / 8)), batchSize: 128 },
+      train: { epochs, evalEvery: Math.max(1, Math.floor(epochs / 8)), ...(ctx.quick ? { batchSize: 128, klWarmupEpochs: 3 } : {}) },
       callbacks: { onProgress: (done, total) => { if (done === total || done % 10 === 0) ctx.io.err(`  crl: epoch ${done}/${total}`); } },
     });
     await saveCurves(dir, run.training);
