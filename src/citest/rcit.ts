@@ -12,7 +12,8 @@
 import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import { hbe, lpb4 } from "../stats/weighted-chi-square.ts";
-import { gemm, matrix, symmetricEigen } from "../linalg/index.ts";
+import { gemm, matrix } from "../linalg/index.ts";
+import { symmetricEigenvaluesSmall } from "../stats/symmetric-eigen-small.ts";
 import { Rng } from "../util/rng.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
 import { medianInPlace } from "../stats/select-kth.ts";
@@ -220,8 +221,9 @@ function nullApproximation(resX: Block, resY: Block, statistic: number, approx: 
   for (let a = 0; a < px; a++) for (let b = 0; b < py; b++) for (let c = 0; c < px; c++) for (let d = 0; d < py; d++) {
     cov[(a * py + b) * k + (c * py + d)] = m[xi[a * px + c]! * wy + yi[b * py + d]!]! / n;
   }
-  // LAPACK dsyevd through src/linalg (a 25 × 25 problem; ~10× faster than our Jacobi sweeps).
-  const { values } = symmetricEigen(matrix(k, k, cov));
+  // Eigenvalues only, in JavaScript (tred1 + tql1): a 25 × 25 problem, where LAPACK's dsyevd costs more in
+  // waking OpenBLAS threads than in arithmetic.
+  const values = symmetricEigenvaluesSmall(cov, k);
   const weights = Array.from(values).filter((v) => v > 0);
   let used: "lpb4" | "hbe" = approx;
   let tail;

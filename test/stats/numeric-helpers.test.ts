@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { brentq } from "../../src/stats/brentq.ts";
 import { polynomialRoots } from "../../src/stats/polynomial-roots.ts";
 import { luDecompose, luDeterminant, luSolve } from "../../src/stats/lu.ts";
-import { symmetricEigenSmall } from "../../src/stats/symmetric-eigen-small.ts";
+import { symmetricEigenSmall, symmetricEigenvaluesSmall } from "../../src/stats/symmetric-eigen-small.ts";
 import { medianInPlace, selectKthInPlace } from "../../src/stats/select-kth.ts";
 import { ksUniform } from "../../src/stats/kolmogorov-smirnov.ts";
 import { uniqueCodes, zScore, median } from "../../src/stats/descriptive.ts";
@@ -64,4 +64,24 @@ test("uniqueCodes matches np.unique(return_inverse=True); zScore uses ddof = 1",
   assert.deepEqual(Array.from(u.counts), [1, 1, 2]);
   const z = zScore([1, 2, 3]);
   assert.deepEqual(Array.from(z), [-1, 0, 1]);
+});
+
+test("symmetricEigenvaluesSmall equals the Jacobi eigenvalues on random, diagonal and rank-deficient matrices", () => {
+  const rng = new Rng(11);
+  for (const n of [1, 2, 3, 7, 25]) {
+    const g = Float64Array.from({ length: n * n }, () => rng.normal());
+    const full = new Float64Array(n * n), lowRank = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      for (let k = 0; k < n; k++) full[i * n + j]! += g[i * n + k]! * g[j * n + k]!;
+      lowRank[i * n + j] = g[i * n]! * g[j * n]!; // rank 1: one non-zero eigenvalue
+    }
+    const diagonal = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) diagonal[i * n + i] = n - 2 * i;
+    for (const a of [full, lowRank, diagonal]) {
+      const want = symmetricEigenSmall(a, n).values;
+      const got = symmetricEigenvaluesSmall(a, n);
+      const scale = Math.max(1e-300, ...Array.from(want, Math.abs));
+      want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= 1e-12 * scale, `n=${n} value ${i}: ${got[i]} vs ${w}`));
+    }
+  }
 });
