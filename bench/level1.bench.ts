@@ -6,7 +6,7 @@
  * test/fixtures/reference-timings.json `cit_matrix_5x8` (tests_seconds at n = 5000).
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -51,8 +51,12 @@ async function child(test: string): Promise<void> {
 
 export default async function level1Bench(): Promise<Record<string, unknown>> {
   const reference = JSON.parse(readFileSync(join(here, "..", "test", "fixtures", "reference-timings.json"), "utf8"));
-  const perTest: Record<string, unknown> = {};
+  // `-- level1 --tests=fisherz,chisq` reruns only those tests and keeps the other entries of the last results.
+  const only = process.argv.find((a) => a.startsWith("--tests="))?.slice("--tests=".length).split(",");
+  const previous = join(here, "results", "level1.json");
+  const perTest: Record<string, unknown> = only && existsSync(previous) ? { ...JSON.parse(readFileSync(previous, "utf8")).per_test } : {};
   for (const test of TESTS) {
+    if (only && !only.includes(test)) continue;
     // Best of REPEATS fresh processes (the usual benchmark practice; the runs are listed too).
     const runs = Array.from({ length: REPEATS }, () => JSON.parse(execFileSync(process.execPath,
       ["--import", "tsx", fileURLToPath(import.meta.url), "--level1-child", test],

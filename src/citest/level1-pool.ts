@@ -20,7 +20,8 @@ export function distinctCounts(table: NumericTable, names: readonly string[]): M
 export function kernelCellCost(distinct: Map<string, number>, task: { row: string; col: string }): number {
   const a = distinct.get(task.row)!, b = distinct.get(task.col)!;
   const small = Math.min(a, b), large = Math.max(a, b);
-  if (large <= 1200) return a * b * (a + b);
+  // Both tabulated: table products (~a²·b) or, when cheaper, the pair loop over ≥ `large` distinct pairs.
+  if (large <= 1200) return Math.min(a * b * (a + b), 10 * large * large);
   if (small <= 256) return 20 * large * large; // one pass with exp per pair of distinct values
   return 40 * a * b;
 }
