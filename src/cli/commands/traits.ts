@@ -78,7 +78,7 @@ export const traitsCommand = (io: CliIo) => {
         const finals = await aggregateFinals(store);
         await store.recordRun({ what: "traits infer", startedAt: started, finishedAt: new Date(), seed: opts.seed,
           params: { models: common.models.length ? common.models : config.models.map((m) => m.name), protocols: opts.protocols, repeats: opts.repeats,
-            modelIds: Object.fromEntries(config.models.map((m) => [m.name, m.model])), protocolVersions: Object.fromEntries(opts.protocols.map((p) => [p, getProtocol(p).version])),
+            modelIds: Object.fromEntries(config.models.filter((m) => !common.models.length || common.models.includes(m.name)).map((m) => [m.name, m.model])), protocolVersions: Object.fromEntries(opts.protocols.map((p) => [p, getProtocol(p).version])),
             newCalls: summary.newCalls, costUsd: summary.costUsd } });
         if (opts.json) io.out(JSON.stringify({ ...summary, assessments, finals }, null, 2));
         else {
