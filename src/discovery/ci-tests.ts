@@ -32,8 +32,10 @@ export function prepareRegistryTest(name: string, data: Matrix, options?: Record
   const test = getCiTest(name);
   if (!isRandomizedTest(name) || options?.drawSource !== undefined) return test.prepare(data, options, { columnNames });
   const baseSeed = Number(options?.seed ?? 0);
+  // Both 32-bit halves of the seed count (seeds run to 2^53), so seeds 5 and 2^32 + 5 differ.
+  const seedMix = Math.imul(baseSeed | 0, 1000003) ^ Math.imul(Math.floor(baseSeed / 2 ** 32) | 0, 0x9e3779b1);
   return (x, y, z) => {
-    const seed = (Math.imul(baseSeed | 0, 1000003) ^ fnv1a(ciKey(x, y, z))) >>> 1;
+    const seed = (seedMix ^ fnv1a(ciKey(x, y, z))) >>> 1;
     return test.prepare(data, { ...options, seed }, { columnNames })(x, y, z);
   };
 }

@@ -80,3 +80,11 @@ test("runPc/runPcParallel onProgress: per depth, 0 of the depth's distinct tests
     assert.equal(sum, result.uniqueTests, `parallel ${parallel}`);
   }
 });
+
+test("prepareRegistryTest(rcit): seeds that differ only above 2^32 give different draws; a seed gives the same p-value in every preparation", () => {
+  const rng = new Rng(3);
+  const data = fromColumns([Float64Array.from(rng.normals(200)), Float64Array.from(rng.normals(200)), Float64Array.from(rng.normals(200))]);
+  const p = (seed: number) => prepareRegistryTest("rcit", data, { seed })(0, 1, [2]).pValue;
+  assert.notEqual(p(5), p(2 ** 32 + 5));
+  assert.equal(p(5), p(5));
+});
