@@ -294,6 +294,11 @@ export class CrlModel extends Module {
     return add(meanPart, mul(exp(scale(logVar, 0.5)), xi));
   }
 
+  /** Replaces the stream the variational encoders draw their reparameterisation noise from. */
+  setNoiseStream(rng: Rng): void {
+    this.noiseRng = rng;
+  }
+
   /** z_all for a batch, without building the autodiff graph. */
   encode(batch: CrlBatch): Tensor {
     return noGrad(() => {

@@ -11,7 +11,7 @@ import { Tensor } from "../nn/tensor.ts";
 import { Rng } from "../util/rng.ts";
 import { CrlModelConfig, CrlTrainConfig, type ResolvedCrlTrainConfig } from "./config.ts";
 import { validateDataset, type CrlDataset } from "./data.ts";
-import { loadCrlCheckpoint, saveCrlCheckpoint } from "./checkpoint.ts";
+import { loadCrlCheckpoint, loadCrlOptimizerState, saveCrlCheckpoint } from "./checkpoint.ts";
 import { mcc } from "./metrics/mcc.ts";
 import { r2HeldOut, r2InSample } from "./metrics/r2.ts";
 import { alignToTruth, shd } from "./metrics/shd.ts";
@@ -116,6 +116,8 @@ export async function trainCrl(
   /** One pass over the training rows; each epoch's shuffle comes from its own fork, so a resumed run draws the same batches. */
   const runEpoch = (net: CrlModel, opt: Adam, epochIndex: number) => {
     net.priorWeight = cfg.klWarmupEpochs > 0 ? Math.min(1, (epochIndex + 1) / cfg.klWarmupEpochs) : 1;
+    // The reparameterisation noise of each epoch comes from its own fork too (resume is exact).
+    net.setNoiseStream(rng.fork(3000 + epochIndex));
     const sums = { loss: 0, recon: 0, nll: 0, batches: 0 };
     const step = (batch: CrlBatch) => {
       const out = net.forward(batch);
@@ -153,7 +155,9 @@ export async function trainCrl(
       resumedFromEpoch = restored.epoch;
       curve.push(...(restored.curve as CurvePoint[]));
       epochs.push(...(restored.epochs as EpochRecord[]));
-      optimizer.steps = restored.optimizerSteps;
+      const adamState = await loadCrlOptimizerState(cfg.checkpointDir);
+      if (adamState) optimizer.loadStateDict(adamState);
+      else optimizer.steps = restored.optimizerSteps; // a checkpoint written before Adam's state was saved
     }
   }
 
@@ -225,7 +229,7 @@ export async function trainCrl(
         sinceImprovement++;
       }
       if (cfg.checkpointDir && (cfg.checkpointEvery > 0 ? epoch % cfg.checkpointEvery === 0 : epoch === cfg.epochs)) {
-        await saveCrlCheckpoint(cfg.checkpointDir, model, { epoch, curve, epochs, optimizerSteps: optimizer.steps, config: { model: modelConfig, train: cfg } });
+        await saveCrlCheckpoint(cfg.checkpointDir, model, { epoch, curve, epochs, optimizerSteps: optimizer.steps, config: { model: modelConfig, train: cfg } }, optimizer.stateDict());
       }
       if (cfg.patience > 0 && sinceImprovement >= cfg.patience) {
         stoppedEarly = true;
@@ -233,7 +237,7 @@ export async function trainCrl(
         break;
       }
     } else if (cfg.checkpointDir && cfg.checkpointEvery > 0 && epoch % cfg.checkpointEvery === 0) {
-      await saveCrlCheckpoint(cfg.checkpointDir, model, { epoch, curve, epochs, optimizerSteps: optimizer.steps, config: { model: modelConfig, train: cfg } });
+      await saveCrlCheckpoint(cfg.checkpointDir, model, { epoch, curve, epochs, optimizerSteps: optimizer.steps, config: { model: modelConfig, train: cfg } }, optimizer.stateDict());
     }
     callbacks.onProgress?.(epoch, cfg.epochs, `loss ${(sums.loss / sums.batches).toPrecision(4)}${last?.mcc !== undefined ? `, MCC ${last.mcc.toFixed(3)}` : ""}`);
     // Let the event loop breathe (progress output, signals) between epochs.
@@ -249,7 +253,7 @@ export async function trainCrl(
     if (last.mcc !== undefined && (!best || last.mcc > best.mcc!)) best = last;
   }
   if (cfg.checkpointDir && cfg.checkpointEvery > 0 && epoch % cfg.checkpointEvery !== 0) {
-    await saveCrlCheckpoint(cfg.checkpointDir, model, { epoch, curve, epochs, optimizerSteps: optimizer.steps, config: { model: modelConfig, train: cfg } });
+    await saveCrlCheckpoint(cfg.checkpointDir, model, { epoch, curve, epochs, optimizerSteps: optimizer.steps, config: { model: modelConfig, train: cfg } }, optimizer.stateDict());
   }
 
   const allRows = Array.from({ length: n }, (_, i) => i);

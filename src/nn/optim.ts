@@ -43,6 +43,13 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/** Adam's resumable state: step count and per-parameter moment estimates. */
+export interface AdamState {
+  step: number;
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
 /** Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015), as torch.optim.Adam. */
 export class Adam extends Optimizer {
   readonly beta1: number;
@@ -59,6 +66,33 @@ export class Adam extends Optimizer {
     this.weightDecay = options.weightDecay ?? 0;
     this.#m = params.map((p) => new Float32Array(p.size));
     this.#v = params.map((p) => new Float32Array(p.size));
+  }
+
+  /**
+   * The optimizer's state (step count and copies of the first and second moment estimates, one array
+   * per parameter, in `params` order), as torch.optim.Adam's state_dict: saving it with the parameters
+   * lets a resumed run continue exactly where the saved one stopped.
+   */
+  stateDict(): AdamState {
+    return { step: this.steps, m: this.#m.map((a) => a.slice()), v: this.#v.map((a) => a.slice()) };
+  }
+
+  /** Restores a `stateDict()` taken from an Adam over parameters of the same shapes. */
+  loadStateDict(state: AdamState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) throw new RangeError(`Adam state: step must be a non-negative integer, got ${state.step}`);
+    if (state.m.length !== this.#m.length || state.v.length !== this.#v.length) {
+      throw new RangeError(`Adam state has ${state.m.length} moment arrays, this optimizer ${this.#m.length} parameters`);
+    }
+    this.#m.forEach((m, i) => {
+      const sm = state.m[i]!;
+      const sv = state.v[i]!;
+      if (sm.length !== m.length || sv.length !== m.length) {
+        throw new RangeError(`Adam state: parameter ${i} has ${m.length} values, the saved moments ${sm.length}/${sv.length}`);
+      }
+    });
+    this.#m.forEach((m, i) => m.set(state.m[i]!));
+    this.#v.forEach((v, i) => v.set(state.v[i]!));
+    this.steps = state.step;
   }
 
   protected update(param: Tensor, grad: Float32Array, index: number): void {
