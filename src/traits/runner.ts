@@ -168,12 +168,16 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
 
   const runTask = async (task: Task, provider: LlmProvider, limiter: RateLimiter, taskRng: Rng): Promise<void> => {
     const calls = [...(existing.get(task.key) ?? [])];
+    // With retryFailed, a task that ended invalid/refused in an earlier run starts a fresh retry budget: only the
+    // attempts after its last final one count against maxValidationRetries / maxRefusalRetries.
+    const roundStart = calls.findLastIndex((c) => c.final) + 1;
     const prompt = buildPrompt(task.person, task.protocol, task.model.structuredOutput === "json-mode");
     const base: ChatRequest = { system: prompt.system, user: prompt.user, jsonSchema: replyJsonSchema(task.protocol), schemaName: "big_five" };
     const label = `${task.model.name} ${task.protocol.id} ${task.person.id} r${task.repeat}`;
     for (;;) {
-      const invalid = calls.filter((c) => c.status === "invalid");
-      const refused = calls.filter((c) => c.status === "refused");
+      const round = calls.slice(roundStart);
+      const invalid = round.filter((c) => c.status === "invalid");
+      const refused = round.filter((c) => c.status === "refused");
       const last = calls[calls.length - 1];
       const request: ChatRequest = last?.status === "invalid"
         ? { ...base, followUp: [{ role: "assistant", text: last.rawReply }, { role: "user", text: `Your previous reply was not accepted: ${last.error}. Reply again with JSON that follows the schema exactly.` }] }
@@ -214,7 +218,7 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
         outcome = "refused";
       } else {
         const cutOff = reply.finishReason === "length" || reply.finishReason === "MAX_TOKENS";
-        outcome = await settleReply(cache, stored, task.protocol, calls, maxValidationRetries, maxRefusalRetries, cutOff);
+        outcome = await settleReply(cache, stored, task.protocol, calls.slice(roundStart), maxValidationRetries, maxRefusalRetries, cutOff);
       }
       if (outcome === "ok") { summary.ok++; return; }
       if (stored.final) {

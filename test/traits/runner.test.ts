@@ -133,6 +133,13 @@ test("inferTraits() retries a refusal once, and reports a persistent refusal or 
     const again = await run(store, { persons: persons("Shy", 3), models: ["gpt", "gemini"] });
     assert.equal(openai.requests.filter((r) => r.person === "Shy Person 1").length, before);
     assert.equal(again.summary.failures.filter((f) => f.status === "failed").length, 0, "the 500s are gone; the task now succeeds");
+    // retryFailed asks a refused task again with a fresh budget: one more refusal is retried, not final at once.
+    openai.addFaults({ fault: "refusal-text", person: "Shy Person 1", times: 1 });
+    const retried = await run(store, { persons: persons("Shy", 3), models: ["gpt"], retryFailed: true });
+    assert.deepEqual(retried.summary.failures, []);
+    assert.equal(openai.requests.filter((r) => r.person === "Shy Person 1").length, before + 2, "a refusal, then a valid reply");
+    const shy1 = (await (await CallCache.open(store.connection)).calls()).filter((c) => c.personId === "Shy1" && c.llm === "gpt");
+    assert.deepEqual(shy1.map((c) => [c.status, c.final]), [["refused", false], ["refused", true], ["refused", false], ["ok", true]]);
   } finally { store.close(); }
 });
 
