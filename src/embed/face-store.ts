@@ -2,6 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { dirname, extname, join, resolve } from "node:path";
 import { readTable } from "../dataset/read-table.ts";
 import type { Store } from "../dataset/store.ts";
+import type { EmbeddingRow } from "../dataset/schema.ts";
 import { DataError, PersonaxError } from "../errors.ts";
 import { FACE_MODEL, FaceEmbedder } from "./face.ts";
 
@@ -60,20 +61,29 @@ export async function embedFacesIntoStore(store: Store, images: readonly ImageEn
   const embedder = options.embedder ?? await FaceEmbedder.create();
   const nextMeasurement = new Map<string, number>();
   const failures: FaceEmbedSummary["failures"] = [];
-  const rows = [];
+  // Written in blocks (upserts by person, kind, measurement, model): a crash after hours of images keeps the
+  // blocks already written, and a rerun rewrites the same rows.
+  const BLOCK = 256;
+  let pending: EmbeddingRow[] = [];
+  let written = 0;
+  const persons = new Set<string>();
   for (const [i, entry] of images.entries()) {
     const measurement = nextMeasurement.get(entry.personId) ?? 0;
     nextMeasurement.set(entry.personId, measurement + 1);
     try {
       const face = await embedder.embedFile(entry.path);
-      rows.push({ person_id: entry.personId, kind: "face" as const, measurement, model: FACE_MODEL, vector: face.embedding });
+      pending.push({ person_id: entry.personId, kind: "face", measurement, model: FACE_MODEL, vector: face.embedding });
+      persons.add(entry.personId);
     } catch (error) {
       if (!(error instanceof PersonaxError)) throw error;
       failures.push({ personId: entry.personId, path: entry.path, message: error.message });
     }
+    if (pending.length >= BLOCK || i === images.length - 1) {
+      written += await store.writeEmbeddings(pending);
+      pending = [];
+    }
     options.onProgress?.(i + 1, images.length);
   }
-  await store.writeEmbeddings(rows);
-  await store.recordRun({ what: "embed faces", params: { model: FACE_MODEL, images: images.length, written: rows.length, failed: failures.length } });
-  return { written: rows.length, persons: new Set(rows.map((r) => r.person_id)).size, failures, model: FACE_MODEL, seconds: (performance.now() - started) / 1000 };
+  await store.recordRun({ what: "embed faces", params: { model: FACE_MODEL, images: images.length, written, failed: failures.length } });
+  return { written, persons: persons.size, failures, model: FACE_MODEL, seconds: (performance.now() - started) / 1000 };
 }
