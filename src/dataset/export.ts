@@ -12,22 +12,11 @@ import { existsSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { Store } from "./store.ts";
-import { planWide, type WidePlan } from "./wide.ts";
+import { chooseFlavour, planWide, type WidePlan } from "./wide.ts";
 import { lit } from "./layout.ts";
 import { PERSONAX_TABLES, TRAITS, type Flavour, type PersonaxTable } from "./schema.ts";
 import type { HfMetadata } from "./import.ts";
 import type { ProgressCallback } from "../cli/progress.ts";
-
-async function chooseFlavour(store: Store, flavour: Flavour | undefined): Promise<Flavour> {
-  const present = await store.flavours();
-  if (flavour) {
-    if (!present.includes(flavour)) throw new UsageError(`the store ${store.path} holds no ${flavour} persons (it has: ${present.join(", ") || "none"})`, "import that dataset first, or pick another --flavour");
-    return flavour;
-  }
-  if (present.length === 1) return present[0]!;
-  throw new UsageError(present.length ? `the store ${store.path} holds both datasets (${present.join(", ")})` : `the store ${store.path} holds no persons`,
-    present.length ? "choose one with --flavour celeb|athle" : "import a table first: personax import --store … --file …");
-}
 
 export interface CsvExportResult { file: string; flavour: Flavour; rows: number; columns: string[] }
 

@@ -8,7 +8,7 @@ import { extname } from "node:path";
 import { DuckDBInstance, type DuckDBResultReader } from "@duckdb/node-api";
 import { DataError, UsageError } from "../errors.ts";
 import { openStore, firstLine, Store } from "./store.ts";
-import { planWide } from "./wide.ts";
+import { chooseFlavour, planWide } from "./wide.ts";
 import { lit } from "./layout.ts";
 import type { Flavour } from "./schema.ts";
 
@@ -72,13 +72,7 @@ export async function readTable(source: Store | string, options: ReadTableOption
 }
 
 async function readStoreTable(store: Store, options: ReadTableOptions, label = store.path): Promise<Table> {
-  const flavours = await store.flavours();
-  const flavour = options.flavour ?? (flavours.length === 1 ? flavours[0] : undefined);
-  if (!flavour) {
-    throw new UsageError(flavours.length ? `${label} holds both datasets (${flavours.join(", ")})` : `${label} holds no persons`,
-      flavours.length ? "choose one with the flavour option (--flavour celeb|athle)" : "import a table first: personax import --store … --file …");
-  }
-  const plan = await planWide(store, flavour);
+  const plan = await planWide(store, await chooseFlavour(store, options.flavour, label));
   return toTable(await store.connection.runAndReadAll(plan.sql), options, label, fromTyped);
 }
 

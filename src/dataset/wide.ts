@@ -7,6 +7,7 @@
 import { DEFAULT_PROTOCOL, EMBEDDING_KINDS, FINAL_COLUMNS, TRAITS, type EmbeddingKind, type Flavour } from "./schema.ts";
 import { LAYOUTS, embeddingColumnName, lit, llmScoreName, q } from "./layout.ts";
 import type { Store } from "./store.ts";
+import { UsageError } from "../errors.ts";
 
 export interface WideOptions {
   /** Include one FLOAT[] column per (kind, measurement, model). */
@@ -25,6 +26,23 @@ export interface WidePlan {
   /** True when the store holds assessment data the per-LLM score columns cannot show (descriptions, raw
    * replies, timestamps, other protocols or repeats, or a record without any score). */
   assessmentsBeyondScores: boolean;
+}
+
+/**
+ * The flavour to read or export: the one asked for (it must be present), or the only one the store holds.
+ * `label` names the store in messages (a path, or the file the user passed).
+ */
+export async function chooseFlavour(store: Store, flavour: Flavour | undefined, label = store.path): Promise<Flavour> {
+  const present = await store.flavours();
+  if (flavour) {
+    if (!present.includes(flavour)) {
+      throw new UsageError(`the store ${label} holds no ${flavour} persons (it has: ${present.join(", ") || "none"})`, "import that dataset first, or pick another --flavour");
+    }
+    return flavour;
+  }
+  if (present.length === 1) return present[0]!;
+  throw new UsageError(present.length ? `the store ${label} holds both datasets (${present.join(", ")})` : `the store ${label} holds no persons`,
+    present.length ? "choose one with --flavour celeb|athle" : "import a table first: personax import --store … --file …");
 }
 
 /** Plans the wide SELECT for one flavour of the store. */

@@ -165,3 +165,13 @@ test("openStore(readOnly) on a DuckDB file that is not a PersonaX store is a Dat
   await assert.rejects(openStore(file, { readOnly: true }), (error: unknown) =>
     error instanceof DataError && /foreign\.duckdb: not a PersonaX store/.test(error.message) && /fix: pass a \.duckdb store written by personax/.test(error.message));
 });
+
+test("readTable(store, { flavour }) refuses a flavour the store does not hold instead of returning an empty table", async () => {
+  const store = await openStore(":memory:");
+  try {
+    await store.insertPersons([{ id: "a1", flavour: "athle", birth_year: 1990, birth_month: null, birth_day: null, latitude: null, longitude: null,
+      height_cm: 190, weight_kg: null, occupation: null, gender: null, league: 0 }]);
+    assert.equal((await readTable(store)).nRows, 1);
+    await assert.rejects(readTable(store, { flavour: "celeb" }), /holds no celeb persons \(it has: athle\)\n  fix: import that dataset first, or pick another --flavour/);
+  } finally { store.close(); }
+});
