@@ -12,7 +12,8 @@ import { newPrivacyKey, OrthogonalTransform, readPrivacyKey, writePrivacyKey, ty
  * kind's random orthogonal transform, and unless `includeRaw` the free text is removed (trait
  * descriptions, raw LLM replies, URLs in category labels). Names never leave: the identities table and
  * the LLM call cache are not copied. The source store is not modified. The key file must lie outside
- * the release folder; an existing key is reused, so several releases share one transform.
+ * the release folder; an existing key is reused, so several releases share one transform. The key holds
+ * one transform per embedding kind and vector size (entry "text", or "text-1536d" for a second size).
  */
 export interface ReleaseOptions {
   source: string;
@@ -60,20 +61,16 @@ export async function prepareRelease(options: ReleaseOptions): Promise<ReleaseSu
     const [{ m } = { m: 0 }] = await release.query<{ m: number | null }>(`SELECT max(id) AS m FROM runs`);
     if (m) await release.connection.run(`SELECT nextval('runs_id') FROM range(${m})`);
 
-    const dims = await release.query<{ kind: string; dim: number }>(`SELECT kind, max(len(vector)) AS dim FROM embeddings GROUP BY kind ORDER BY kind`);
-    let key: PrivacyKey;
+    // One transform per kind and vector size: two text models of different sizes each get their own entry.
+    const dims = await release.query<{ kind: string; dim: number }>(`SELECT DISTINCT kind, len(vector) AS dim FROM embeddings ORDER BY kind, dim`);
     const keyCreated = !existsSync(keyFile);
-    if (keyCreated) {
-      key = newPrivacyKey(Object.fromEntries(dims.map((d) => [d.kind, d.dim])), options.seeds);
-    } else {
-      key = await readPrivacyKey(keyFile);
-      for (const d of dims) {
-        if (!key.kinds[d.kind]) key.kinds[d.kind] = newPrivacyKey({ [d.kind]: d.dim }, options.seeds).kinds[d.kind]!;
-        else if (key.kinds[d.kind]!.dim !== d.dim) throw new UsageError(`the key's ${d.kind} transform is ${key.kinds[d.kind]!.dim}-d but the embeddings are ${d.dim}-d`, "use a new key file");
-      }
+    const key: PrivacyKey = keyCreated ? newPrivacyKey({}) : await readPrivacyKey(keyFile);
+    for (const d of dims) {
+      const name = keyEntry(key, d.kind, d.dim);
+      if (!key.kinds[name]) key.kinds[name] = newPrivacyKey({ [name]: d.dim }, options.seeds).kinds[name]!;
     }
     const transformed: Record<string, number> = {};
-    for (const d of dims) transformed[d.kind] = await transformKind(release, d.kind as "face" | "text", OrthogonalTransform.fromKey(key, d.kind));
+    for (const kind of new Set(dims.map((d) => d.kind))) transformed[kind] = await transformKind(release, kind as "face" | "text", key);
     await writePrivacyKey(keyFile, key);
     await release.recordRun({ what: "embed release", params: { transform: "random orthogonal per embedding kind (key kept apart)", kinds: Object.keys(transformed),
       includeRaw: options.includeRaw ?? false } });
@@ -86,9 +83,19 @@ export async function prepareRelease(options: ReleaseOptions): Promise<ReleaseSu
   }
 }
 
-async function transformKind(store: Store, kind: "face" | "text", transform: OrthogonalTransform): Promise<number> {
+/** The key entry of (kind, dim): the kind's own entry when its size fits (or is new), else "<kind>-<dim>d". */
+export function keyEntry(key: PrivacyKey, kind: string, dim: number): string {
+  const own = key.kinds[kind];
+  return !own || own.dim === dim ? kind : `${kind}-${dim}d`;
+}
+
+async function transformKind(store: Store, kind: "face" | "text", key: PrivacyKey): Promise<number> {
   let count = 0;
+  const transforms = new Map<string, OrthogonalTransform>();
   for (const block of await store.readEmbeddings(kind)) {
+    const name = keyEntry(key, kind, block.dim);
+    if (!transforms.has(name)) transforms.set(name, OrthogonalTransform.fromKey(key, name));
+    const transform = transforms.get(name)!;
     const rows = block.ids.map((id, i) => ({
       person_id: id, kind, measurement: block.measurement, model: block.model,
       vector: transform.apply(block.data.subarray(i * block.dim, (i + 1) * block.dim)),

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newPrivacyKey, OrthogonalTransform, randomOrthogonal, readPrivacyKey } from "../../src/embed/privacy.ts";
@@ -88,14 +88,33 @@ test("prepareRelease() transforms embeddings, drops names and free text, and kee
       assert.deepEqual((await rawStore.readEmbeddings("text"))[0]!.data, (await first.readEmbeddings("text"))[0]!.data);
     } finally { rawStore.close(); first.close(); }
 
-    // A key that does not fit (16-d text transform, 24-d text embeddings) fails without leaving a half-made release.
+    // Text embeddings of another size (a second text model, 24-d) get their own transform in the same key.
     const other = join(dir, "other.duckdb");
     const s2 = await openStore(other);
     await s2.insertPersons([{ id: "q", flavour: "athle", birth_year: null, birth_month: null, birth_day: null, latitude: null, longitude: null, height_cm: null, weight_kg: null, occupation: null, gender: null, league: null }]);
-    await s2.writeEmbeddings([{ person_id: "q", kind: "text", measurement: 0, model: "m", vector: new Float32Array(24).fill(1) }]);
+    const v16 = Float32Array.from(new Rng(3).normals(16)), v24 = Float32Array.from(new Rng(4).normals(24));
+    await s2.writeEmbeddings([{ person_id: "q", kind: "text", measurement: 0, model: "tfidf-svd-16", vector: v16 },
+      { person_id: "q", kind: "text", measurement: 0, model: "provider-24", vector: v24 }]);
     s2.close();
+    const both = await prepareRelease({ source: other, out: join(releaseDir, "both.duckdb"), keyFile });
+    assert.deepEqual(both.transformed, { text: 2 });
+    const key = await readPrivacyKey(keyFile);
+    assert.deepEqual(Object.entries(key.kinds).map(([k, v]) => [k, v.dim]), [["text", 16], ["text-24d", 24]]);
+    const bothStore = await openStore(join(releaseDir, "both.duckdb"), { readOnly: true });
+    try {
+      const blocks = await bothStore.readEmbeddings("text");
+      const byModel = new Map(blocks.map((b) => [b.model, b.data]));
+      const back16 = OrthogonalTransform.fromKey(key, "text").invert(byModel.get("tfidf-svd-16")!);
+      const back24 = OrthogonalTransform.fromKey(key, "text-24d").invert(byModel.get("provider-24")!);
+      for (let i = 0; i < 16; i++) assert.ok(Math.abs(back16[i]! - v16[i]!) < 1e-5);
+      for (let i = 0; i < 24; i++) assert.ok(Math.abs(back24[i]! - v24[i]!) < 1e-5);
+    } finally { bothStore.close(); }
+
+    // A key file that is not a privacy key fails without leaving a half-made release.
+    const badKey = join(dir, "bad-key.json");
+    await writeFile(badKey, JSON.stringify({ version: 2 }));
     const badOut = join(releaseDir, "bad.duckdb");
-    await assert.rejects(prepareRelease({ source: other, out: badOut, keyFile }), /the key's text transform is 16-d but the embeddings are 24-d/);
+    await assert.rejects(prepareRelease({ source: other, out: badOut, keyFile: badKey }), /bad-key\.json: not a privacy key/);
     assert.equal(existsSync(badOut), false, "no partial release store is left behind");
   } finally { await rm(dir, { recursive: true, force: true }); }
 });
