@@ -51,6 +51,9 @@ test("personax discover pc names an unknown column and exits 2", async () => {
   const twice = recordingIo();
   assert.equal(await runCli(["discover", "pc", "--data", csv, "--cols", "X1,X2,X1", "--out", mkdtempSync(join(tmpdir(), "pc-bad-"))], twice), 2);
   assert.match(twice.stderr.join("\n"), /column "X1" is listed twice\n  fix: name each column once in --cols/);
+  const rule = recordingIo();
+  assert.equal(await runCli(["discover", "pc", "--data", csv, "--uc-rule", "2", "--uc-priority", "1", "--out", mkdtempSync(join(tmpdir(), "pc-bad-"))], rule), 2);
+  assert.match(rule.stderr.join("\n"), /collider rule 2 \(definite maxP\) supports priorities 2, 3 and 4, got 1\n  fix: pass --uc-priority 2, 3 or 4/);
 });
 
 test("personax discover pc --data store.duckdb --flavour picks one dataset of a store that holds both; without it the error names --flavour (exit 2)", async () => {

@@ -1,4 +1,5 @@
 import type { CiQueryFn } from "../../citest/types.ts";
+import { UsageError } from "../../errors.ts";
 import type { Graph } from "../graph.ts";
 import type { Knowledge } from "../knowledge.ts";
 import { CiRunner, type CiKey, type CiRecord } from "./ci-runner.ts";
@@ -49,12 +50,16 @@ export interface PcResult {
 
 export function resolvedOptions(options: PcCoreOptions) {
   const alpha = options.alpha ?? 0.05;
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must lie in (0, 1), got ${alpha}`);
+  // Option errors are usage errors (exit code 2), with the option names the CLI uses.
+  if (!(alpha > 0 && alpha < 1)) throw new UsageError(`alpha must lie in (0, 1), got ${alpha}`, "pass e.g. --alpha 0.05");
   const depth = options.depth === undefined || options.depth < 0 ? undefined : options.depth;
-  if (depth !== undefined && !Number.isInteger(depth)) throw new RangeError(`depth must be an integer, got ${depth}`);
+  if (depth !== undefined && !Number.isInteger(depth)) throw new UsageError(`depth must be an integer, got ${depth}`, "pass --depth k with k ≥ 0, or -1 for no limit");
   const ucRule = options.ucRule ?? 0, ucPriority = options.ucPriority ?? 2;
-  if (![0, 1, 2].includes(ucRule)) throw new RangeError(`ucRule must be 0, 1 or 2, got ${ucRule}`);
-  if (![0, 1, 2, 3, 4].includes(ucPriority)) throw new RangeError(`ucPriority must be 0..4, got ${ucPriority}`);
+  if (![0, 1, 2].includes(ucRule)) throw new UsageError(`ucRule must be 0, 1 or 2, got ${ucRule}`, "pass --uc-rule 0, 1 or 2");
+  if (![0, 1, 2, 3, 4].includes(ucPriority)) throw new UsageError(`ucPriority must be 0..4, got ${ucPriority}`, "pass --uc-priority 0..4");
+  if (ucRule === 2 && ucPriority < 2) {
+    throw new UsageError(`collider rule 2 (definite maxP) supports priorities 2, 3 and 4, got ${ucPriority}`, "pass --uc-priority 2, 3 or 4 with --uc-rule 2");
+  }
   return { alpha, depth, ucRule, ucPriority, knowledge: options.knowledge, faithful: options.faithful ?? false };
 }
 
