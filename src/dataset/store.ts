@@ -26,6 +26,8 @@ export interface StoreOptions {
   memoryLimit?: string;
   /** DuckDB worker threads (default: DuckDB's choice, the number of cores). */
   threads?: number;
+  /** Create the store when the file does not exist (default true; commands that need existing data pass false). */
+  create?: boolean;
 }
 
 /** A block of embeddings: one (kind, measurement, model), one row per person in `ids` order. */
@@ -48,7 +50,7 @@ type ColumnKind = "varchar" | "integer" | "tinyint" | "double" | "timestamp" | "
 export async function openStore(path: string, options: StoreOptions = {}): Promise<Store> {
   const memory = path === ":memory:";
   const file = memory ? path : resolve(path);
-  if (!memory && options.readOnly && !existsSync(file)) {
+  if (!memory && (options.readOnly || options.create === false) && !existsSync(file)) {
     throw new DataError(path, 0, undefined, "no such store", "create it first, e.g. with 'personax import --store " + path + " --file …'");
   }
   if (!memory) await mkdir(dirname(file), { recursive: true });

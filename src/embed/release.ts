@@ -4,7 +4,7 @@ import { relative, resolve, isAbsolute, dirname } from "node:path";
 import { openStore, type Store } from "../dataset/store.ts";
 import { PERSONAX_TABLES } from "../dataset/schema.ts";
 import { lit } from "../dataset/layout.ts";
-import { UsageError } from "../errors.ts";
+import { DataError, UsageError } from "../errors.ts";
 import { newPrivacyKey, OrthogonalTransform, readPrivacyKey, writePrivacyKey, type PrivacyKey } from "./privacy.ts";
 
 /**
@@ -38,6 +38,7 @@ export async function prepareRelease(options: ReleaseOptions): Promise<ReleaseSu
   if (!rel.startsWith("..") && !isAbsolute(rel)) {
     throw new UsageError(`the privacy key ${keyFile} is inside the release folder ${releaseDir}`, "keep the key apart from the release: pass --key with a path outside it");
   }
+  if (!existsSync(source)) throw new DataError(source, 0, undefined, "no such store", "pass the working store with --store");
   if (existsSync(out)) throw new UsageError(`${out} already exists`, "pass a new path for the release store");
   if (out === source) throw new UsageError("the release store must differ from the source store");
 

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,6 +68,15 @@ test("personax traits/embed commands reject bad input with exit code 2 and a mes
     r = await cli("embed", "text", "--store", store);
     assert.equal(r.code, 2);
     assert.match(r.err, /no LLM descriptions under protocol Number-L3-Inc[\s\S]*fix: run 'personax traits infer' first/);
+    const missing = join(dir, "typo.duckdb");
+    for (const args of [["embed", "text", "--store", missing], ["traits", "aggregate", "--store", missing],
+      ["embed", "release", "--store", missing, "--out", join(dir, "rel2", "r2.duckdb"), "--key", join(dir, "k2.json")]]) {
+      r = await cli(...args);
+      assert.equal(r.code, 2, args.join(" "));
+      assert.match(r.err, /typo\.duckdb: no such store/, args.join(" "));
+    }
+    assert.equal(existsSync(missing), false, "a mistyped store path is not created");
+    assert.equal(existsSync(join(dir, "rel2", "r2.duckdb")), false);
     r = await cli("embed", "release", "--store", store, "--out", join(dir, "rel", "r.duckdb"), "--key", join(dir, "rel", "key.json"));
     assert.equal(r.code, 2);
     assert.match(r.err, /is inside the release folder/);

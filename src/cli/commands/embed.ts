@@ -23,7 +23,7 @@ export const embedCommand = (io: CliIo) => {
     .action(async (raw) => {
       const opts = parseOptions(z.object({ store: z.string(), images: z.string(), json: z.boolean() }), raw, "embed faces");
       const images = await readImageList(opts.images);
-      const store = await openStore(opts.store);
+      const store = await openStore(opts.store, { create: false });
       try {
         const bar = io.progress({ label: "faces", total: images.length, unit: "images" });
         const summary = await embedFacesIntoStore(store, images, { onProgress: bar.callback });
@@ -56,7 +56,7 @@ export const embedCommand = (io: CliIo) => {
         if (!model?.embeddingModel) throw new UsageError(`model "${opts.model}" in ${opts.config} has no embeddingModel`, "add e.g. \"embeddingModel\": \"text-embedding-3-small\"");
         provider = { provider: createProvider(model, process.env, opts.config), model: model.embeddingModel };
       }
-      const store = await openStore(opts.store);
+      const store = await openStore(opts.store, { create: false });
       try {
         const bar = io.progress({ label: "text embeddings", total: 0, unit: "texts" });
         const summary = await embedTextsIntoStore(store, { dim: opts.dim, seed: opts.seed, protocol: opts.protocol, provider, onProgress: bar.callback });

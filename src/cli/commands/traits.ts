@@ -52,7 +52,7 @@ export const traitsCommand = (io: CliIo) => {
     .action(async (raw) => {
       const opts = parseOptions(InferOptions, raw, "traits infer");
       const config = await loadLlmConfig(opts.config);
-      const store = await openStore(opts.store);
+      const store = await openStore(opts.store, { create: false });
       try {
         if (opts.identities) await importIdentities(store, opts.identities);
         if (opts.syntheticNames) await createSyntheticIdentities(store, opts.seed);
@@ -100,7 +100,7 @@ export const traitsCommand = (io: CliIo) => {
     .option("--json", "print the counts as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(z.object({ store: z.string(), protocol: z.enum(protocolIds), json: z.boolean() }), raw, "traits aggregate");
-      const store = await openStore(opts.store);
+      const store = await openStore(opts.store, { create: false });
       try {
         const assessments = await syncAssessments(store);
         const persons = await aggregateFinals(store, { protocol: opts.protocol });
