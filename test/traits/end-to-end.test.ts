@@ -72,6 +72,8 @@ test("synth → traits infer (fake OpenAI-compatible + Gemini) → traits agreem
     assert.match(card, /Usage restrictions/);
     assert.match(card, /embed release/);
     assert.match(card, /traits infer/);
+    assert.match(card, /Embeddings: passed through a secret random orthogonal transform/);
+    assert.match(card, /Free text \(LLM descriptions, raw replies\): none\./);
     for (const name of names) assert.ok(!card.includes(name), `the card names ${name}`);
 
     const back = join(dir, "back.duckdb");
