@@ -4,14 +4,15 @@ import { runSyntheticCase } from "../../src/crl/synthetic-run.ts";
 
 // A small replicate of benchmark case a (2,000 rows, 15 epochs; a few seconds on 2 cores) with every
 // setting pinned, so the band tests the model and trainer, not the benchmark's tuning. Measured with
-// seed 3: default mode MCC 0.675, faithful mode 0.534 (native OpenBLAS path). The band allows for the
+// seed 3: default mode MCC 0.704 (0.675 before each epoch drew its reparameterisation noise from its own
+// stream), faithful mode 0.534 (native OpenBLAS path). The band allows for the
 // float32 rounding differences between BLAS builds and thread counts, which change the trajectory a little.
 const settings = { epochs: 15, learningRate: 3e-3, batchSize: 128, evalEvery: 5, klWarmupEpochs: 0 } as const;
 const BAND = 0.07;
 
-test("default mode trains case a (seed 3, 2,000 rows) to MCC 0.675 ± 0.07 and beats the faithful mode", async () => {
+test("default mode trains case a (seed 3, 2,000 rows) to MCC 0.704 ± 0.07 and beats the faithful mode", async () => {
   const run = await runSyntheticCase({ caseId: "a", seed: 3, nSamples: 2000, mode: "default", model: { flowLayers: 0, klCoef: 0.03 }, train: settings });
-  assert.ok(Math.abs(run.mcc - 0.675) <= BAND, `MCC ${run.mcc}`);
+  assert.ok(Math.abs(run.mcc - 0.704) <= BAND, `MCC ${run.mcc}`);
   assert.ok(run.r2 > 0.65, `R² ${run.r2}`);
   assert.equal(run.training.curve.length, 3);
   const faithful = await runSyntheticCase({ caseId: "a", seed: 3, nSamples: 2000, mode: "faithful", train: settings });
