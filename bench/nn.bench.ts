@@ -122,7 +122,7 @@ export default async function nnBench(): Promise<Record<string, unknown>> {
     reference_pytorch_step_seconds: 7.3,
     target_step_seconds: 3.6,
     load_average_at_start: os.loadavg().map((v) => +v.toFixed(2)),
-    note: "measured on a shared 2-core machine while other engineers were working; the lead reruns in quiet conditions",
+    note: "load_average_at_start tells how busy the 2-core machine was; GEMM throughput near 190 GFLOP/s means the machine was quiet",
   };
   if (nativeLinalg) {
     log(`native (OpenBLAS, ${nativeLinalg.threads()} threads):`);
