@@ -3,8 +3,7 @@
  * `<test>.json` (the stable contract), `<test>.svg` / `<test>.png` heatmaps, and `summary.json` /
  * `summary.md` (significant pairs per test, agreement between tests).
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { openOutputFolder } from "../util/output-folder.ts";
 import { pValueHeatmap } from "../report/heatmap.ts";
 import { svgToPng } from "../report/png.ts";
 import { matrixCsv, matrixJson, type Level1Result, type Level1TestResult } from "./level1.ts";
@@ -43,13 +42,8 @@ export function summaryMarkdown(result: Level1Result): string {
 }
 
 export async function writeLevel1Outputs(result: Level1Result, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  const put = async (name: string, content: string | Uint8Array) => {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    written.push(path);
-  };
+  const folder = await openOutputFolder(dir);
+  const put = folder.put;
   for (const t of result.tests) {
     await put(`${t.test}.csv`, matrixCsv(t));
     await put(`${t.test}.json`, JSON.stringify(matrixJson(t), null, 2) + "\n");
@@ -59,5 +53,5 @@ export async function writeLevel1Outputs(result: Level1Result, dir: string): Pro
   }
   await put("summary.json", JSON.stringify(result.summary, null, 2) + "\n");
   await put("summary.md", summaryMarkdown(result));
-  return written;
+  return folder.written;
 }

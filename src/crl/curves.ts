@@ -2,8 +2,7 @@
  * Training curves of a CRL run: the JSON record and the plots (loss and, with ground truth, MCC/R²),
  * as SVG (line-chart.ts) and PNG (src/report/png.ts).
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { openOutputFolder } from "../util/output-folder.ts";
 import { svgToPng } from "../report/png.ts";
 import { lineChartSvg } from "./line-chart.ts";
 import type { CrlTrainResult } from "./train.ts";
@@ -39,13 +38,8 @@ export function metricChartSvg(result: Pick<CrlTrainResult, "curve">, title = "C
 
 /** Writes curves.json, loss.svg/png and (with truth) metrics.svg/png into `dir`; returns the paths. */
 export async function saveCurves(dir: string, result: CrlTrainResult): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  const put = async (name: string, content: string | Uint8Array) => {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    written.push(path);
-  };
+  const folder = await openOutputFolder(dir);
+  const put = folder.put;
   await put("curves.json", JSON.stringify({
     evaluations: result.curve,
     epochs: result.epochs,
@@ -62,5 +56,5 @@ export async function saveCurves(dir: string, result: CrlTrainResult): Promise<s
     await put("metrics.svg", metrics);
     await put("metrics.png", svgToPng(metrics));
   }
-  return written;
+  return folder.written;
 }
