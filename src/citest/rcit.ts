@@ -116,34 +116,51 @@ function medianPairwiseDistance1d(values: Float64Array): number {
   return total % 2 ? kth((total - 1) / 2) : (kth(total / 2 - 1) + kth(total / 2)) / 2;
 }
 
-/** random_fourier_features followed by column standardization (ddof = 1). */
-function fourierFeatures(block: Block, numF: number, sigma: number, draws: DrawSource): Block {
+/**
+ * random_fourier_features followed by column standardization (ddof = 1). Feature k is row k of one
+ * numF × n matrix (so the conditional test can hand the block to gemm without copying); the returned
+ * block's columns are views of those rows. Standardizing in place is the same arithmetic as
+ * standardizeColumns without a second allocation per feature.
+ */
+function fourierFeatureRows(block: Block, numF: number, sigma: number, draws: DrawSource): { rows: Matrix; block: Block } {
   const dims = block.length;
   const n = block[0]!.length;
   const s = sigma === 0 || Number.isNaN(sigma) ? 1 : sigma;
   const normal = draws.normal(numF, dims);
   const uniform = draws.uniform(numF, 1);
   const inv = 1 / s;
+  const rows = matrix(numF, n);
   const features: Block = [];
+  const w = new Float64Array(dims);
   for (let k = 0; k < numF; k++) {
-    const w = Array.from({ length: dims }, (_, c) => inv * normal[k * dims + c]!);
+    for (let c = 0; c < dims; c++) w[c] = inv * normal[k * dims + c]!;
     const b = 2 * Math.PI * uniform[k]!;
-    const f = new Float64Array(n);
+    const f = rows.data.subarray(k * n, (k + 1) * n);
     if (dims === 1) {
       // One column (every Level I cell): the same arithmetic without the inner loop (0 + w·x = w·x).
       const w0 = w[0]!, x0 = block[0]!;
       for (let i = 0; i < n; i++) f[i] = Math.SQRT2 * Math.cos(w0 * x0[i]! + b);
-      features.push(f);
-      continue;
+    } else {
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let c = 0; c < dims; c++) acc += w[c]! * block[c]![i]!;
+        f[i] = Math.SQRT2 * Math.cos(acc + b);
+      }
     }
-    for (let i = 0; i < n; i++) {
-      let acc = 0;
-      for (let c = 0; c < dims; c++) acc += w[c]! * block[c]![i]!;
-      f[i] = Math.SQRT2 * Math.cos(acc + b);
-    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += f[i]!;
+    const m = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (f[i]! - m) ** 2;
+    const sd = Math.sqrt(ss / (n - 1));
+    for (let i = 0; i < n; i++) f[i] = (f[i]! - m) / sd;
     features.push(f);
   }
-  return standardizeColumns(features);
+  return { rows, block: features };
+}
+
+function fourierFeatures(block: Block, numF: number, sigma: number, draws: DrawSource): Block {
+  return fourierFeatureRows(block, numF, sigma, draws).block;
 }
 
 function centerColumns(block: Block): Block {
@@ -259,7 +276,7 @@ export function rcitConditional(x: Block, y: Block, zBlock: Block, draws: DrawSo
   const dx = standardizeColumns(x), dz = standardizeColumns(zBlock);
   const dy = [...standardizeColumns(y), ...dz]; // rcit=True: y block = [y, z]
   const sigmaX = rcitSigma(dx), sigmaY = rcitSigma(dy), sigmaZ = rcitSigma(dz);
-  const fz = fourierFeatures(dz, options.numFeaturesZ, sigmaZ, draws);
+  const { rows: fzRows, block: fz } = fourierFeatureRows(dz, options.numFeaturesZ, sigmaZ, draws);
   const fx = fourierFeatures(dx, options.numFeatures, sigmaX, draws);
   const fy = fourierFeatures(dy, options.numFeatures, sigmaY, draws);
   const q = fz.length, px = fx.length, py = fy.length;
@@ -270,9 +287,15 @@ export function rcitConditional(x: Block, y: Block, zBlock: Block, draws: DrawSo
     block.forEach((c, k) => out.data.set(c, k * n));
     return out;
   };
-  const fzRows = packRows(fz);
   // Czz = cov(f_z) + 1e-10·I, inverted through its Cholesky factor: inv(L)ᵀ·inv(L).
-  const fzc = packRows(centerColumns(fz));
+  const fzc = matrix(q, n);
+  for (let k = 0; k < q; k++) { // centred rows (np.cov centres even standardized features)
+    const f = fz[k]!, off = k * n;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += f[i]!;
+    const m = sum / n;
+    for (let i = 0; i < n; i++) fzc.data[off + i] = f[i]! - m;
+  }
   const czz = gemm(fzc, fzc, { transB: true, alpha: 1 / (n - 1) }).data;
   for (let i = 0; i < q; i++) czz[i * q + i]! += 1e-10;
   const iczz = inverseViaCholesky(czz, q);
