@@ -16,7 +16,7 @@ import { gemm, matrix, type Matrix } from "../linalg/index.ts";
 import { symmetricEigenvaluesSmall } from "../stats/symmetric-eigen-small.ts";
 import { Rng } from "../util/rng.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
-import { medianInPlace } from "../stats/select-kth.ts";
+import { selectKthInPlace } from "../stats/select-kth.ts";
 import { checkQuery, getColumn, pairLabel } from "./columns.ts";
 import { rngDrawSource, type DrawSource } from "./draws.ts";
 import type { CiResult, CiTest } from "./types.ts";
@@ -57,18 +57,30 @@ function standardizeColumns(block: Block): Block {
 export function rcitSigma(block: Block): number {
   const n = Math.min(block[0]!.length, 500);
   if (block.length === 1) return medianPairwiseDistance1d(block[0]!.subarray(0, n));
+  // Rows packed contiguously, and the median taken over squared distances: √ is monotone, so
+  // √(median of d²) is exactly the median of the distances (also for the even-count average of the two
+  // middle values), without 125k square roots.
+  const dims = block.length;
+  const rows = new Float64Array(n * dims);
+  for (let c = 0; c < dims; c++) { const col = block[c]!; for (let i = 0; i < n; i++) rows[i * dims + c] = col[i]!; }
   const d = new Float64Array((n * (n - 1)) / 2);
   let m = 0;
   for (let i = 0; i < n; i++) {
+    const oi = i * dims;
     for (let j = i + 1; j < n; j++) {
+      const oj = j * dims;
       let s = 0;
-      for (const c of block) { const t = c[i]! - c[j]!; s += t * t; }
-      const dist = Math.sqrt(s);
-      if (dist !== 0) d[m++] = dist;
+      for (let c = 0; c < dims; c++) { const t = rows[oi + c]! - rows[oj + c]!; s += t * t; }
+      if (s !== 0) d[m++] = s;
     }
   }
   if (m === 0) return 0;
-  return medianInPlace(d.subarray(0, m));
+  const squared = d.subarray(0, m);
+  if (m % 2) return Math.sqrt(selectKthInPlace(squared, m >> 1));
+  const upper = selectKthInPlace(squared, m >> 1);
+  let lower = -Infinity; // the lower middle: the largest value left of m/2 after selection
+  for (let i = 0; i < m >> 1; i++) if (squared[i]! > lower) lower = squared[i]!;
+  return (Math.sqrt(lower) + Math.sqrt(upper)) / 2;
 }
 
 /**
