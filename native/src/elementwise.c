@@ -75,9 +75,9 @@ PX_CLONES void px_bias_activation(float *y, size_t rows, size_t cols, const floa
     float *g = dy + i * cols;                                                           \
     const float *o = y + i * cols;                                                      \
     if (bias_grad) {                                                                    \
-      for (size_t j = 0; j < cols; j++) { float d = g[j], v = o[j]; d = (EXPR); g[j] = d; bias_grad[j] += d; } \
+      for (size_t j = 0; j < cols; j++) { float d = g[j], v = o[j]; (void)v; d = (EXPR); g[j] = d; bias_grad[j] += d; } \
     } else {                                                                            \
-      for (size_t j = 0; j < cols; j++) { float d = g[j], v = o[j]; g[j] = (EXPR); }    \
+      for (size_t j = 0; j < cols; j++) { float d = g[j], v = o[j]; (void)v; g[j] = (EXPR); } \
     }                                                                                   \
   }
 
@@ -87,7 +87,14 @@ PX_CLONES void px_activation_backward(float *dy, const float *y, size_t rows, si
     case ACT_LEAKY_RELU: PX_BACKWARD_LOOP(v > 0.0f ? d : alpha * d); break;
     case ACT_ELU: PX_BACKWARD_LOOP(v > 0.0f ? d : d * (v + alpha)); break;
     case ACT_SIGMOID: PX_BACKWARD_LOOP(d * v * (1.0f - v)); break;
-    default: PX_BACKWARD_LOOP(d); break;
+    default:
+      /* No activation: dy is already dPre, so only the bias gradient is summed (no write-back pass). */
+      if (bias_grad)
+        for (size_t i = 0; i < rows; i++) {
+          const float *g = dy + i * cols;
+          for (size_t j = 0; j < cols; j++) bias_grad[j] += g[j];
+        }
+      break;
   }
 }
 

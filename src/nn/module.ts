@@ -41,9 +41,9 @@ export abstract class Module {
     return this.parameters().reduce((s, t) => s + t.size, 0);
   }
 
-  /** Clears every parameter's gradient (sets it to null, as torch's zero_grad(set_to_none=True)). */
+  /** Clears every parameter's gradient (grad = null, as torch's zero_grad(set_to_none=True)); the buffers are kept for the next backward to overwrite. */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) p.releaseGrad(); // keeps the buffers for the next backward
   }
 
   /** Name → tensor, the input of saveCheckpoint. */

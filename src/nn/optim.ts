@@ -17,7 +17,7 @@ export abstract class Optimizer {
   }
 
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    for (const p of this.params) p.releaseGrad(); // keeps the buffers for the next backward
   }
 
   /** Applies one update to every parameter that has a gradient. */

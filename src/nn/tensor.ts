@@ -145,6 +145,8 @@ export class Tensor {
   op = "leaf";
   /** Propagates this.grad into the parents' grads (set by the op). */
   backwardFn: (() => void) | null = null;
+  /** A leaf's gradient buffer set aside by releaseGrad(), reused by the next backward (no fresh page-faulting allocation per step). */
+  #spareGrad: Float32Array | null = null;
 
   constructor(data: Float32Array, shape: readonly number[], requiresGrad = false) {
     const size = sizeOf(shape);
@@ -244,7 +246,7 @@ export class Tensor {
   }
   /** The gradient buffer, allocated (zeros) on first use; ops accumulate into it. */
   gradBuffer(): Float32Array {
-    return (this.grad ??= this.parents.length > 0 ? takeBuffer(this.size, true) : new Float32Array(this.size));
+    return (this.grad ??= this.parents.length > 0 ? takeBuffer(this.size, true) : this.#leafBuffer(true));
   }
   /**
    * For kernels that can either overwrite or accumulate (GEMM's beta): the gradient buffer and the beta
@@ -253,8 +255,22 @@ export class Tensor {
    */
   gradSlot(): [Float32Array, 0 | 1] {
     if (this.grad) return [this.grad, 1];
-    this.grad = this.parents.length > 0 ? takeBuffer(this.size, false) : new Float32Array(this.size);
+    this.grad = this.parents.length > 0 ? takeBuffer(this.size, false) : this.#leafBuffer(false);
     return [this.grad, 0];
+  }
+  /**
+   * Clears the gradient (what optimizer.zeroGrad() calls) but keeps its buffer for the next backward, which
+   * overwrites it: copy a gradient you want to keep across zeroGrad(). Setting `grad = null` drops it instead.
+   */
+  releaseGrad(): void {
+    if (this.grad && this.grad.length === this.size) this.#spareGrad = this.grad;
+    this.grad = null;
+  }
+  #leafBuffer(zeroed: boolean): Float32Array {
+    const spare = this.#spareGrad;
+    if (!spare) return new Float32Array(this.size);
+    this.#spareGrad = null;
+    return zeroed ? spare.fill(0) : spare;
   }
   /** Adds g element-wise into the gradient. */
   addGrad(g: Float32Array): void {

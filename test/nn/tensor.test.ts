@@ -42,3 +42,21 @@ testBoth("a tensor from an earlier arena step expires with a clear error, detach
   assert.deepEqual(w.toArray(), [1, 2, 3, 4]);
   assert.deepEqual(x.toArray(), [1, 1]);
 });
+
+testBoth("zeroGrad keeps a parameter's gradient buffer and the next backward overwrites it (same gradient as a fresh buffer, nothing stale added)", () => {
+  const rng = new Rng(11);
+  const mlp = new MLP([8, 16, 8], rng, { activation: "elu" });
+  const x = Tensor.normal([32, 8], 0, 1, rng);
+  const gradients = () => mlp.parameters().map((p) => Array.from(p.grad!));
+  nn.mse(mlp.forward(x), x).backward();
+  const first = gradients();
+  const buffers = mlp.parameters().map((p) => p.grad);
+  mlp.zeroGrad();
+  assert.ok(mlp.parameters().every((p) => p.grad === null));
+  nn.mse(mlp.forward(x), x).backward();
+  assert.deepEqual(gradients(), first);
+  assert.ok(mlp.parameters().every((p, i) => p.grad === buffers[i]), "buffers reused");
+  for (const p of mlp.parameters()) p.grad = null; // dropping (not zeroGrad) allocates afresh: still the same gradient
+  nn.mse(mlp.forward(x), x).backward();
+  assert.deepEqual(gradients(), first);
+});
