@@ -136,3 +136,36 @@ PX_CLONES void px_scaled_difference(const float *a, const float *b, float scale,
     for (size_t i = 0; i < n; i++) out[i] = scale * (a[i] - b[i]);
   }
 }
+
+/* The fused tail of a linear layer feeding an MSE loss (linearMse in src/nn/ops/loss.ts), one pass:
+ * y[i, j] <- (y[i, j] + bias[j]) - target[i, j] in place (y holds x·Wᵀ from the GEMM; bias may be NULL),
+ * col_sums[j] += Σ_i of the new y[i, j] when col_sums is not NULL (the bias gradient up to its scale), and
+ * returns Σ of the new y² accumulated in double per block of at most 1024 floats. The residual is formed in
+ * the same order as biasActivation followed by squaredErrorSum, so it is bit-identical to that unfused path. */
+PX_CLONES double px_bias_residual(float *restrict y, size_t rows, size_t cols, const float *restrict bias,
+                                  const float *restrict target, float *restrict col_sums) {
+  double total = 0.0;
+  for (size_t i = 0; i < rows; i++) {
+    float *restrict row = y + i * cols;
+    const float *restrict t = target + i * cols;
+    for (size_t start = 0; start < cols; start += 1024) {
+      size_t end = start + 1024 < cols ? start + 1024 : cols;
+      float block = 0.0f;
+      if (bias && col_sums) {
+#pragma omp simd reduction(+ : block)
+        for (size_t j = start; j < end; j++) { float d = (row[j] + bias[j]) - t[j]; row[j] = d; col_sums[j] += d; block += d * d; }
+      } else if (bias) {
+#pragma omp simd reduction(+ : block)
+        for (size_t j = start; j < end; j++) { float d = (row[j] + bias[j]) - t[j]; row[j] = d; block += d * d; }
+      } else if (col_sums) {
+#pragma omp simd reduction(+ : block)
+        for (size_t j = start; j < end; j++) { float d = row[j] - t[j]; row[j] = d; col_sums[j] += d; block += d * d; }
+      } else {
+#pragma omp simd reduction(+ : block)
+        for (size_t j = start; j < end; j++) { float d = row[j] - t[j]; row[j] = d; block += d * d; }
+      }
+      total += block;
+    }
+  }
+  return total;
+}

@@ -22,12 +22,14 @@
  *   linear(x, W[out, in], b | null, activation?, { negativeSlope, eluAlpha })   fused act(x·Wᵀ + b)
  *   concat([a, b, …], axis = -1), slice(x, axis, start, end), gatherColumns(x, indices), reshape, transpose, detach
  *   mse(pred, target)           mean squared error over all elements
+ *   linearMse(h, W, b | null, target)   fused mse(linear(h, W, b), target): one GEMM + one pass, no output tensor
  *
  * Modules (PyTorch-like; parameters registered explicitly by name → checkpoint keys "layers.0.weight")
  *   class M extends Module { w = this.param("w", Tensor…); sub = this.module("sub", new Linear(…)) }
  *   m.parameters(), m.namedParameters(), m.parameterCount(), m.zeroGrad(), m.stateDict(), m.loadStateDict(state)
  *   new Linear(in, out, rng, { bias = true, init: "torch" | "kaiming" | "xavier" | "zeros" }).forward(x, activation?)
  *   new MLP([in, h1, …, out], rng, { activation = "relu", finalActivation = "none", negativeSlope, eluAlpha, init, finalInit })
+ *     .forward(x); .forwardHidden(x) (all layers but the last); .mseLoss(x, target) (= mse(forward(x), target), last layer fused)
  *   new RealNVP(dim, rng, { layers = 5, hidden = 16, hiddenLayers = 2, activation = "relu", contextDim = 0,
  *                           permutation: "none" | "reverse" | "random", finalInit = "zeros" (Glow's zero init) })
  *     .forward(x, context?) → { output, logDet [rows] };  .inverse(y, context?) → x      (Glow-style coupling, scale = sigmoid(raw + 2))

@@ -4,6 +4,7 @@ import { Linear, type LinearInit } from "./linear.ts";
 import { Module } from "./module.ts";
 import type { Tensor } from "./tensor.ts";
 import type { Activation, ActivationOptions } from "./ops/matmul.ts";
+import { linearMse, mse } from "./ops/loss.ts";
 
 export interface MlpOptions extends ActivationOptions {
   /** Between hidden layers. Default "relu". */
@@ -33,12 +34,26 @@ export class MLP extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const last = this.layers[this.layers.length - 1]!;
+    return last.forward(this.forwardHidden(x), this.options.finalActivation ?? "none", this.options);
+  }
+
+  /** Every layer but the last: the input of the last layer (x itself for a single-layer MLP). */
+  forwardHidden(x: Tensor): Tensor {
     let h = x;
-    this.layers.forEach((layer, i) => {
-      const last = i + 1 === this.layers.length;
-      h = layer.forward(h, last ? (this.options.finalActivation ?? "none") : (this.options.activation ?? "relu"), this.options);
-    });
+    for (let i = 0; i + 1 < this.layers.length; i++) h = this.layers[i]!.forward(h, this.options.activation ?? "relu", this.options);
     return h;
+  }
+
+  /**
+   * mse(forward(x), target), with the last layer and the loss fused into one op (linearMse) when there is no
+   * final activation: the output is never materialised, and backward makes no element-wise pass over it.
+   * Same value and gradients as the unfused form up to float rounding.
+   */
+  mseLoss(x: Tensor, target: Tensor): Tensor {
+    if ((this.options.finalActivation ?? "none") !== "none") return mse(this.forward(x), target);
+    const last = this.layers[this.layers.length - 1]!;
+    return linearMse(this.forwardHidden(x), last.weight, last.bias, target);
   }
 }
 

@@ -59,3 +59,23 @@ export function scaledDifference(a: Float32Array, b: Float32Array, scale: number
   if (accumulate) for (let i = 0; i < n; i++) out[i]! += scale * (a[i]! - b[i]!);
   else for (let i = 0; i < n; i++) out[i] = scale * (a[i]! - b[i]!);
 }
+
+export function biasResidual(y: Float32Array, rows: number, cols: number, bias: Float32Array | null, target: Float32Array, colSums: Float32Array | null): number {
+  const n = rows * cols;
+  if (y.length < n || target.length < n || (bias && bias.length < cols) || (colSums && colSums.length < cols)) {
+    throw new RangeError(`biasResidual: arrays shorter than ${rows}×${cols} require`);
+  }
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) {
+      // (y + b) is rounded to float32 first, as biasActivation stores it, so the residual matches the unfused path.
+      const v = bias ? Math.fround(y[o + j]! + bias[j]!) : y[o + j]!;
+      const d = v - target[o + j]!;
+      y[o + j] = d;
+      total += d * d;
+      if (colSums) colSums[j]! += y[o + j]!;
+    }
+  }
+  return total;
+}

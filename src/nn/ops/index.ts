@@ -3,4 +3,4 @@ export { exp, log, sigmoid, tanh, relu, leakyRelu, elu, softplus, square, sqrt, 
 export { sum, mean, type ReduceOptions } from "./reduce.ts";
 export { reshape, transpose, concat, slice, gatherColumns, detach } from "./shape.ts";
 export { matmul, linear, ACTIVATIONS, type Activation, type ActivationOptions } from "./matmul.ts";
-export { mse } from "./loss.ts";
+export { mse, linearMse } from "./loss.ts";

@@ -1,6 +1,6 @@
 /** Losses, fused into single ops so a large reconstruction error costs one pass forward and one back. */
 import { kernels } from "../backend.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, outputBuffer } from "../tensor.ts";
 import { sameShape } from "./broadcast.ts";
 
 /** Mean squared error mean((pred − target)²) over all elements, as torch.nn.functional.mse_loss. d/dpred = 2(pred − target)/N. */
@@ -16,6 +16,59 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
       const c = (2 * out.grad![0]!) / n;
       if (pred.requiresGrad) { const [g, beta] = pred.gradSlot(); blas.scaledDifference(pred.data, target.data, c, g, n, beta === 1); }
       if (target.requiresGrad) { const [g, beta] = target.gradSlot(); blas.scaledDifference(pred.data, target.data, -c, g, n, beta === 1); }
+    };
+  }
+  return out;
+}
+
+/**
+ * mse(linear(h, weight, bias), target) as one op, for a decoder whose last (activation-free) layer feeds a
+ * reconstruction loss: the largest tensors of a CRL step. h [rows, in], weight [out, in] (torch.nn.Linear's
+ * layout), bias [out] or null, target [rows, out].
+ *
+ * Forward: one GEMM Y = h·Wᵀ, then ONE pass that turns Y into the residual D = Y + b − target in place (the
+ * prediction itself is never kept), sums D² (the loss) and, when the bias needs a gradient, the column sums of
+ * D. Backward needs no element-wise pass over D: with c = 2·g/N, dW += c·Dᵀ·h and dh += c·D·W are GEMMs with c
+ * as alpha, db += c·colsum(D), and (rarely needed) dtarget −= c·D. The unfused path makes four passes over
+ * rows×out floats and a gradient buffer of that size; values agree with it up to float rounding (the residual
+ * and the loss are formed in the same order; the gradient scale moves into the GEMM).
+ */
+export function linearMse(h: Tensor, weight: Tensor, bias: Tensor | null, target: Tensor): Tensor {
+  const rows = h.rows, inF = h.cols, outF = weight.rows;
+  if (weight.rank !== 2 || weight.cols !== inF) throw new RangeError(`linearMse: input has ${inF} features, weight is [${weight.shape.join(", ")}] (expects [out, in])`);
+  if (bias && bias.size !== outF) throw new RangeError(`linearMse: bias has ${bias.size} values, expected ${outF}`);
+  if (target.rank !== 2 || target.rows !== rows || target.cols !== outF) {
+    throw new RangeError(`linearMse: prediction [${rows}, ${outF}] and target [${target.shape.join(", ")}] differ in shape`);
+  }
+  const blas = kernels();
+  const n = rows * outF;
+  const residual = outputBuffer(n); // becomes D; kept (not as a tensor) until backward
+  blas.sgemm(false, true, rows, outF, inF, 1, h.data, inF, weight.data, inF, 0, residual, outF);
+  const colSums = bias?.requiresGrad ? new Float32Array(outF) : null;
+  const total = blas.biasResidual(residual, rows, outF, bias ? bias.data : null, target.data, colSums);
+  const parents = bias ? [h, weight, bias, target] : [h, weight, target];
+  const out = Tensor.result(Float32Array.of(n === 0 ? NaN : total / n), [], parents, "linear_mse");
+  if (out.requiresGrad) {
+    out.backwardFn = () => {
+      const c = (2 * out.grad![0]!) / n;
+      if (bias?.requiresGrad) {
+        const [gb, beta] = bias.gradSlot();
+        for (let j = 0; j < outF; j++) gb[j] = (beta === 1 ? gb[j]! : 0) + c * colSums![j]!;
+      }
+      if (weight.requiresGrad) {
+        const [gw, beta] = weight.gradSlot();
+        blas.sgemm(true, false, outF, inF, rows, c, residual, outF, h.data, inF, beta, gw, inF); // dW (+)= c·Dᵀ·h
+      }
+      if (h.requiresGrad) {
+        const [gh, beta] = h.gradSlot();
+        blas.sgemm(false, false, rows, inF, outF, c, residual, outF, weight.data, inF, beta, gh, inF); // dh (+)= c·D·W
+      }
+      if (target.requiresGrad) {
+        // d/dtarget = −c·D. Targets are data in a reconstruction loss, so this rare case stays a plain loop.
+        const [gt, beta] = target.gradSlot();
+        if (beta === 1) for (let i = 0; i < n; i++) gt[i]! -= c * residual[i]!;
+        else for (let i = 0; i < n; i++) gt[i] = -c * residual[i]!;
+      }
     };
   }
   return out;
