@@ -204,7 +204,7 @@ export class CrlModel extends Module {
       // As the reference, η_s is decoded but not part of the NLL, except in variational mode, where its
       // entropy term needs its prior (else its variance would grow without bound).
       if (this.variational) etas.push(cols(code, c.sharedDim, c.sharedDim + c.noiseDim));
-      reconTerms.push(mse(this.sharedDecoder.forward(code), all));
+      reconTerms.push(this.sharedDecoder.mseLoss(code, all)); // = mse(decoder.forward(code), all), last layer fused
     }
     const consistencyTerms: Tensor[] = [];
     c.modalities.forEach((m, mi) => {
@@ -213,7 +213,7 @@ export class CrlModel extends Module {
         const code = this.sampleCode(this.encoders[mi]![k]!.forward(x), m.latentDim + c.noiseDim, entropyTerms);
         zs.push(cols(code, 0, m.latentDim));
         etas.push(cols(code, m.latentDim, m.latentDim + c.noiseDim));
-        reconTerms.push(mse(this.decoders[mi]![k]!.forward(code), x));
+        reconTerms.push(this.decoders[mi]![k]!.mseLoss(code, x)); // = mse(decoder.forward(code), x), last layer fused
       });
       zParts.push(zs[0]!);
       if (zs.length > 1) {
