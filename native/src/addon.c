@@ -346,30 +346,50 @@ static napi_value ScaledDifference(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-typedef struct { float *y; size_t cols; const float *bias, *target; float *col_sums, *partial; double total[PX_MAX_WORKERS]; } BiasResidualJob;
-static void bias_residual_rows(void *ctx, size_t begin, size_t end, int worker) {
-  BiasResidualJob *j = (BiasResidualJob *)ctx;
-  float *sums = j->col_sums == NULL ? NULL : worker == 0 || j->partial == NULL ? j->col_sums : j->partial + (size_t)worker * j->cols;
-  j->total[worker] = px_bias_residual(j->y + begin * j->cols, end - begin, j->cols, j->bias, j->target + begin * j->cols, sums);
+typedef struct { float *out; size_t cols; const float *bias, *target; } BiasMinusTargetJob;
+static void bias_minus_target_rows(void *ctx, size_t begin, size_t end, int worker) {
+  (void)worker;
+  BiasMinusTargetJob *j = (BiasMinusTargetJob *)ctx;
+  px_bias_minus_target(j->out + begin * j->cols, end - begin, j->cols, j->bias, j->target + begin * j->cols);
 }
 
-/* biasResidual(y, rows, cols, bias | null, target, colSums | null) → Σ y² after y ← y + bias − target */
-static napi_value BiasResidual(napi_env env, napi_callback_info info) {
+/* biasMinusTarget(out, rows, cols, bias | null, target): out = bias − target (bias broadcast over rows) */
+static napi_value BiasMinusTarget(napi_env env, napi_callback_info info) {
   Args a;
   if (!read_args(env, info, &a)) return NULL;
   int64_t rows = dim(&a, 1), cols = dim(&a, 2);
-  float *y = (float *)typed(&a, 0, napi_float32_array, rows * cols);
-  napi_valuetype bias_type = napi_null, sums_type = napi_null;
+  float *out = (float *)typed(&a, 0, napi_float32_array, rows * cols);
+  napi_valuetype bias_type = napi_null;
   if (a.argc > 3) napi_typeof(env, a.argv[3], &bias_type);
   float *bias = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 3, napi_float32_array, cols);
   float *target = (float *)typed(&a, 4, napi_float32_array, rows * cols);
-  if (a.argc > 5) napi_typeof(env, a.argv[5], &sums_type);
-  float *col_sums = sums_type == napi_null || sums_type == napi_undefined ? NULL : (float *)typed(&a, 5, napi_float32_array, cols);
+  if (a.failed) return NULL;
+  BiasMinusTargetJob job = {out, (size_t)cols, bias, target};
+  px_parallel_for((size_t)rows, MIN_PARALLEL / (cols ? (size_t)cols : 1), bias_minus_target_rows, &job);
+  return NULL;
+}
+
+typedef struct { const float *d; size_t cols; float *col_sums, *partial; double total[PX_MAX_WORKERS]; } SquaredSumColumnsJob;
+static void squared_sum_columns_rows(void *ctx, size_t begin, size_t end, int worker) {
+  SquaredSumColumnsJob *j = (SquaredSumColumnsJob *)ctx;
+  float *sums = j->col_sums == NULL ? NULL : worker == 0 || j->partial == NULL ? j->col_sums : j->partial + (size_t)worker * j->cols;
+  j->total[worker] = px_squared_sum_columns(j->d + begin * j->cols, end - begin, j->cols, sums);
+}
+
+/* squaredSumColumns(d, rows, cols, colSums | null) → Σ d²; colSums[j] += Σ_i d[i, j] */
+static napi_value SquaredSumColumns(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!read_args(env, info, &a)) return NULL;
+  int64_t rows = dim(&a, 1), cols = dim(&a, 2);
+  float *d = (float *)typed(&a, 0, napi_float32_array, rows * cols);
+  napi_valuetype sums_type = napi_null;
+  if (a.argc > 3) napi_typeof(env, a.argv[3], &sums_type);
+  float *col_sums = sums_type == napi_null || sums_type == napi_undefined ? NULL : (float *)typed(&a, 3, napi_float32_array, cols);
   if (a.failed) return NULL;
   /* As activationBackward: extra workers sum their rows' columns privately, added in worker order after the join. */
   float *partial = col_sums ? (float *)calloc((size_t)cols * PX_MAX_WORKERS, sizeof(float)) : NULL;
-  BiasResidualJob job = {y, (size_t)cols, bias, target, col_sums, partial, {0}};
-  int workers = px_parallel_for((size_t)rows, MIN_PARALLEL / (cols ? (size_t)cols : 1), bias_residual_rows, &job);
+  SquaredSumColumnsJob job = {d, (size_t)cols, col_sums, partial, {0}};
+  int workers = px_parallel_for((size_t)rows, MIN_PARALLEL / (cols ? (size_t)cols : 1), squared_sum_columns_rows, &job);
   if (partial) {
     for (int w = 1; w < workers; w++)
       for (int64_t j = 0; j < cols; j++) col_sums[j] += partial[(size_t)w * (size_t)cols + (size_t)j];
@@ -400,7 +420,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"squaredErrorSum", NULL, SquaredErrorSum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scaledDifference", NULL, ScaledDifference, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"biasResidual", NULL, BiasResidual, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"biasMinusTarget", NULL, BiasMinusTarget, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"squaredSumColumns", NULL, SquaredSumColumns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));

@@ -153,32 +153,36 @@ PX_CLONES void px_scaled_difference(const float *a, const float *b, float scale,
   }
 }
 
-/* The fused tail of a linear layer feeding an MSE loss (linearMse in src/nn/ops/loss.ts), one pass:
- * y[i, j] <- (y[i, j] + bias[j]) - target[i, j] in place (y holds x·Wᵀ from the GEMM; bias may be NULL),
- * col_sums[j] += Σ_i of the new y[i, j] when col_sums is not NULL (the bias gradient up to its scale), and
- * returns Σ of the new y² accumulated in double per block of at most 1024 floats. The residual is formed in
- * the same order as biasActivation followed by squaredErrorSum, so it is bit-identical to that unfused path. */
-PX_CLONES double px_bias_residual(float *restrict y, size_t rows, size_t cols, const float *restrict bias,
-                                  const float *restrict target, float *restrict col_sums) {
+/* The element-wise halves of linearMse (src/nn/ops/loss.ts), the fused last linear layer + MSE loss of a
+ * decoder. Before its GEMM: out[i, j] = bias[j] - target[i, j] (bias may be NULL), so that a GEMM with beta = 1
+ * leaves the residual D = x·Wᵀ + bias - target in out (no zeroing pass, no separate subtraction pass). */
+PX_CLONES void px_bias_minus_target(float *restrict out, size_t rows, size_t cols, const float *restrict bias, const float *restrict target) {
+  for (size_t i = 0; i < rows; i++) {
+    float *restrict o = out + i * cols;
+    const float *restrict t = target + i * cols;
+    if (bias) {
+      for (size_t j = 0; j < cols; j++) o[j] = bias[j] - t[j];
+    } else {
+      for (size_t j = 0; j < cols; j++) o[j] = -t[j];
+    }
+  }
+}
+
+/* After the GEMM, one read-only pass over D: returns Σ D² (accumulated in double per block of at most 1024
+ * floats) and adds the column sums of D into col_sums when it is not NULL (the bias gradient up to its scale). */
+PX_CLONES double px_squared_sum_columns(const float *restrict d, size_t rows, size_t cols, float *restrict col_sums) {
   double total = 0.0;
   for (size_t i = 0; i < rows; i++) {
-    float *restrict row = y + i * cols;
-    const float *restrict t = target + i * cols;
+    const float *restrict row = d + i * cols;
     for (size_t start = 0; start < cols; start += 1024) {
       size_t end = start + 1024 < cols ? start + 1024 : cols;
       float block = 0.0f;
-      if (bias && col_sums) {
+      if (col_sums) {
 #pragma omp simd reduction(+ : block)
-        for (size_t j = start; j < end; j++) { float d = (row[j] + bias[j]) - t[j]; row[j] = d; col_sums[j] += d; block += d * d; }
-      } else if (bias) {
-#pragma omp simd reduction(+ : block)
-        for (size_t j = start; j < end; j++) { float d = (row[j] + bias[j]) - t[j]; row[j] = d; block += d * d; }
-      } else if (col_sums) {
-#pragma omp simd reduction(+ : block)
-        for (size_t j = start; j < end; j++) { float d = row[j] - t[j]; row[j] = d; col_sums[j] += d; block += d * d; }
+        for (size_t j = start; j < end; j++) { float v = row[j]; col_sums[j] += v; block += v * v; }
       } else {
 #pragma omp simd reduction(+ : block)
-        for (size_t j = start; j < end; j++) { float d = row[j] - t[j]; row[j] = d; block += d * d; }
+        for (size_t j = start; j < end; j++) { float v = row[j]; block += v * v; }
       }
       total += block;
     }

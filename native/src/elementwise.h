@@ -13,5 +13,6 @@ void px_adam(float *param, const float *grad, float *m, float *v, size_t n, floa
              float eps, float bias1, float bias2, float weight_decay);
 double px_squared_error_sum(const float *a, const float *b, size_t n);
 void px_scaled_difference(const float *a, const float *b, float scale, float *out, size_t n, int accumulate);
-double px_bias_residual(float *y, size_t rows, size_t cols, const float *bias, const float *target, float *col_sums);
+void px_bias_minus_target(float *out, size_t rows, size_t cols, const float *bias, const float *target);
+double px_squared_sum_columns(const float *d, size_t rows, size_t cols, float *col_sums);
 #endif

@@ -39,11 +39,12 @@ export interface Kernels {
   /** out[i] = scale · (a[i] − b[i]), or += when `accumulate`. */
   scaledDifference(a: Float32Array, b: Float32Array, scale: number, out: Float32Array, n: number, accumulate: boolean): void;
   /**
-   * The fused tail of a linear layer feeding an MSE loss: y[i, j] ← (y[i, j] + bias[j]) − target[i, j] in place
-   * (bias may be null), colSums[j] += Σ_i of the new y[i, j] when colSums is given, and returns Σ of the new y²
-   * (float64). One pass instead of biasActivation + squaredErrorSum + scaledDifference + a bias-gradient sum.
+   * First half of a linear layer fused with an MSE loss: out[i, j] = bias[j] − target[i, j] (bias may be null), so
+   * that sgemm(…, beta = 1, out) then leaves the residual x·Wᵀ + bias − target in out.
    */
-  biasResidual(y: Float32Array, rows: number, cols: number, bias: Float32Array | null, target: Float32Array, colSums: Float32Array | null): number;
+  biasMinusTarget(out: Float32Array, rows: number, cols: number, bias: Float32Array | null, target: Float32Array): void;
+  /** Second half: Σ d² over the rows×cols matrix d (float64 result); colSums[j] += Σ_i d[i, j] when colSums is given. */
+  squaredSumColumns(d: Float32Array, rows: number, cols: number, colSums: Float32Array | null): number;
   /** Threads the GEMMs use (OpenBLAS's count; 1 for the fallback). */
   threads(): number;
 }

@@ -1,7 +1,7 @@
 /**
  * The fused reconstruction loss linearMse(h, W, b, target) = mse(linear(h, W, b), target) and MLP.mseLoss:
  * finite-difference gradients, agreement with the unfused ops in value and in every gradient, and the
- * biasResidual kernel's native/fallback parity — on both linear-algebra paths.
+ * biasMinusTarget/squaredSumColumns kernels' native/fallback parity — on both linear-algebra paths.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -94,30 +94,30 @@ testBoth("MLP.mseLoss equals mse(mlp.forward(x), target) in value and parameter 
   }
 });
 
-test("biasResidual: native and fallback agree; the residual is bit-identical to biasActivation then subtraction", { skip: nativeLinalg ? false : "native addon not built" }, () => {
+test("biasMinusTarget and squaredSumColumns: native and fallback agree with their formulas (rows longer than a 1024-float block, multi-threaded sizes)", { skip: nativeLinalg ? false : "native addon not built" }, () => {
   const nat = nativeLinalg!.kernels, fb = fallbackLinalg.kernels;
   const rng = new Rng(35);
   for (const [rows, cols] of [[500, 1030], [3, 7]] as const) {
     const n = rows * cols;
-    const y = Float32Array.from(rng.normals(n)), t = Float32Array.from(rng.normals(n)), bias = Float32Array.from(rng.normals(cols));
-    for (const withBias of [true, false]) {
-      const b = withBias ? bias : null;
-      const [y1, y2] = [y.slice(), y.slice()];
-      const [s1, s2] = [new Float32Array(cols).fill(0.25), new Float32Array(cols).fill(0.25)];
-      const total1 = nat.biasResidual(y1, rows, cols, b, t, s1);
-      const total2 = fb.biasResidual(y2, rows, cols, b, t, s2);
-      const expected = y.slice();
-      nat.biasActivation(expected, rows, cols, b, 0, 0);
-      for (let i = 0; i < n; i++) expected[i] = expected[i]! - t[i]!;
-      assert.deepEqual(y1, expected, "native residual");
-      assert.deepEqual(y2, expected, "fallback residual");
-      assert.ok(Math.abs(total1 - nat.squaredErrorSum(y1, new Float32Array(n), n)) <= 1e-6 * total1, "native sum of squares (float blocks)");
-      assert.ok(Math.abs(total1 - total2) <= 1e-5 * total2, `sum of squares ${total1} vs ${total2}`);
-      assertClose(s1, s2, 1e-5, "column sums");
-      const colSums = new Float64Array(cols).fill(0.25);
-      for (let i = 0; i < n; i++) colSums[i % cols]! += expected[i]!;
-      assertClose(s1, colSums, 1e-5, "column sums vs float64");
-      assert.equal(nat.biasResidual(y.slice(), rows, cols, b, t, null), total1, "no column sums: same total");
+    const t = Float32Array.from(rng.normals(n)), bias = Float32Array.from(rng.normals(cols));
+    for (const b of [bias, null]) {
+      const expected = Float32Array.from(t, (v, i) => (b ? b[i % cols]! : 0) - v);
+      const [o1, o2] = [new Float32Array(n).fill(Number.NaN), new Float32Array(n).fill(Number.NaN)];
+      nat.biasMinusTarget(o1, rows, cols, b, t);
+      fb.biasMinusTarget(o2, rows, cols, b, t);
+      assert.deepEqual(o1, expected, "native bias − target");
+      assert.deepEqual(o2, expected, "fallback bias − target");
     }
+    const d = Float32Array.from(rng.normals(n));
+    let squares = 0;
+    const colSums = new Float64Array(cols).fill(0.25);
+    d.forEach((v, i) => { squares += v * v; colSums[i % cols]! += v; });
+    const [s1, s2] = [new Float32Array(cols).fill(0.25), new Float32Array(cols).fill(0.25)];
+    const total1 = nat.squaredSumColumns(d, rows, cols, s1), total2 = fb.squaredSumColumns(d, rows, cols, s2);
+    assert.ok(Math.abs(total1 - squares) <= 1e-6 * squares, `native Σ d² ${total1} vs ${squares}`);
+    assert.ok(Math.abs(total2 - squares) <= 1e-12 * squares, `fallback Σ d² ${total2} vs ${squares}`);
+    assertClose(s1, colSums, 1e-5, "native column sums");
+    assertClose(s2, colSums, 1e-5, "fallback column sums");
+    assert.equal(nat.squaredSumColumns(d, rows, cols, null), total1, "no column sums: same total");
   }
 });

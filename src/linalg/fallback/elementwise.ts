@@ -60,21 +60,25 @@ export function scaledDifference(a: Float32Array, b: Float32Array, scale: number
   else for (let i = 0; i < n; i++) out[i] = scale * (a[i]! - b[i]!);
 }
 
-export function biasResidual(y: Float32Array, rows: number, cols: number, bias: Float32Array | null, target: Float32Array, colSums: Float32Array | null): number {
+export function biasMinusTarget(out: Float32Array, rows: number, cols: number, bias: Float32Array | null, target: Float32Array): void {
   const n = rows * cols;
-  if (y.length < n || target.length < n || (bias && bias.length < cols) || (colSums && colSums.length < cols)) {
-    throw new RangeError(`biasResidual: arrays shorter than ${rows}×${cols} require`);
+  if (out.length < n || target.length < n || (bias && bias.length < cols)) throw new RangeError(`biasMinusTarget: arrays shorter than ${rows}×${cols} require`);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    if (bias) for (let j = 0; j < cols; j++) out[o + j] = bias[j]! - target[o + j]!;
+    else for (let j = 0; j < cols; j++) out[o + j] = -target[o + j]!;
   }
+}
+
+export function squaredSumColumns(d: Float32Array, rows: number, cols: number, colSums: Float32Array | null): number {
+  if (d.length < rows * cols || (colSums && colSums.length < cols)) throw new RangeError(`squaredSumColumns: arrays shorter than ${rows}×${cols} require`);
   let total = 0;
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     for (let j = 0; j < cols; j++) {
-      // (y + b) is rounded to float32 first, as biasActivation stores it, so the residual matches the unfused path.
-      const v = bias ? Math.fround(y[o + j]! + bias[j]!) : y[o + j]!;
-      const d = v - target[o + j]!;
-      y[o + j] = d;
-      total += d * d;
-      if (colSums) colSums[j]! += y[o + j]!;
+      const v = d[o + j]!;
+      total += v * v;
+      if (colSums) colSums[j]! += v;
     }
   }
   return total;

@@ -3,7 +3,7 @@ import type { Kernels } from "../kernels.ts";
 import { gemmInto } from "./gemm.ts";
 import { symmetricEigenInPlace } from "./symmetric-eigen.ts";
 import { choleskyInPlace, choleskySolveInPlace, luSolveInPlace } from "./factorizations.ts";
-import { activationBackward, adam, biasActivation, biasResidual, scaledDifference, squaredErrorSum } from "./elementwise.ts";
+import { activationBackward, adam, biasActivation, biasMinusTarget, scaledDifference, squaredSumColumns, squaredErrorSum } from "./elementwise.ts";
 
 export const fallbackKernels: Kernels = {
   sgemm: gemmInto,
@@ -21,6 +21,7 @@ export const fallbackKernels: Kernels = {
   adam,
   squaredErrorSum,
   scaledDifference,
-  biasResidual,
+  biasMinusTarget,
+  squaredSumColumns,
   threads: () => 1,
 };

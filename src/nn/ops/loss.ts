@@ -26,12 +26,13 @@ export function mse(pred: Tensor, target: Tensor): Tensor {
  * reconstruction loss: the largest tensors of a CRL step. h [rows, in], weight [out, in] (torch.nn.Linear's
  * layout), bias [out] or null, target [rows, out].
  *
- * Forward: one GEMM Y = h·Wᵀ, then ONE pass that turns Y into the residual D = Y + b − target in place (the
- * prediction itself is never kept), sums D² (the loss) and, when the bias needs a gradient, the column sums of
- * D. Backward needs no element-wise pass over D: with c = 2·g/N, dW += c·Dᵀ·h and dh += c·D·W are GEMMs with c
- * as alpha, db += c·colsum(D), and (rarely needed) dtarget −= c·D. The unfused path makes four passes over
- * rows×out floats and a gradient buffer of that size; values agree with it up to float rounding (the residual
- * and the loss are formed in the same order; the gradient scale moves into the GEMM).
+ * Forward: the output buffer is first filled with b − target, then ONE GEMM with beta = 1 adds h·Wᵀ, leaving
+ * the residual D = h·Wᵀ + b − target (the prediction itself is never stored), then one read-only pass sums D²
+ * (the loss) and, when the bias needs a gradient, the column sums of D. Backward needs no element-wise pass over
+ * D: with c = 2·g/N, dW += c·Dᵀ·h and dh += c·D·W are GEMMs with c as alpha, db += c·colsum(D), and (rarely
+ * needed) dtarget −= c·D. The unfused path makes five passes over rows×out floats (GEMM's zeroing, bias,
+ * squared error, scaled difference, bias-gradient sum) and needs a gradient buffer of that size. Values agree
+ * with it up to float rounding: (h·Wᵀ + b) − target is summed in a different order.
  */
 export function linearMse(h: Tensor, weight: Tensor, bias: Tensor | null, target: Tensor): Tensor {
   const rows = h.rows, inF = h.cols, outF = weight.rows;
@@ -43,9 +44,10 @@ export function linearMse(h: Tensor, weight: Tensor, bias: Tensor | null, target
   const blas = kernels();
   const n = rows * outF;
   const residual = outputBuffer(n); // becomes D; kept (not as a tensor) until backward
-  blas.sgemm(false, true, rows, outF, inF, 1, h.data, inF, weight.data, inF, 0, residual, outF);
+  blas.biasMinusTarget(residual, rows, outF, bias ? bias.data : null, target.data);
+  blas.sgemm(false, true, rows, outF, inF, 1, h.data, inF, weight.data, inF, 1, residual, outF); // D = h·Wᵀ + (b − target)
   const colSums = bias?.requiresGrad ? new Float32Array(outF) : null;
-  const total = blas.biasResidual(residual, rows, outF, bias ? bias.data : null, target.data, colSums);
+  const total = blas.squaredSumColumns(residual, rows, outF, colSums);
   const parents = bias ? [h, weight, bias, target] : [h, weight, target];
   const out = Tensor.result(Float32Array.of(n === 0 ? NaN : total / n), [], parents, "linear_mse");
   if (out.requiresGrad) {
