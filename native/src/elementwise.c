@@ -8,6 +8,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <xmmintrin.h>
+#endif
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define PX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -162,17 +165,28 @@ PX_CLONES void px_scaled_difference(const float *a, const float *b, float scale,
 
 /* The element-wise halves of linearMse (src/nn/ops/loss.ts), the fused last linear layer + MSE loss of a
  * decoder. Before its GEMM: out[i, j] = bias[j] - target[i, j] (bias may be NULL), so that a GEMM with beta = 1
- * leaves the residual D = x·Wᵀ + bias - target in out (no zeroing pass, no separate subtraction pass). */
+ * leaves the residual D = x·Wᵀ + bias - target in out (no zeroing pass, no separate subtraction pass).
+ * out is written with non-temporal stores where available: it is tens of MB, read next by the GEMM from
+ * memory anyway, and ordinary stores would first read every line of it into the cache (~20% more time
+ * measured for a 35 MB out). The sfence makes the stores visible before the GEMM threads read them. */
 PX_CLONES void px_bias_minus_target(float *restrict out, size_t rows, size_t cols, const float *restrict bias, const float *restrict target) {
   for (size_t i = 0; i < rows; i++) {
     float *restrict o = out + i * cols;
     const float *restrict t = target + i * cols;
+    size_t j = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    while (j < cols && ((uintptr_t)(o + j) & 15) != 0) { o[j] = (bias ? bias[j] : 0.0f) - t[j]; j++; }
     if (bias) {
-      for (size_t j = 0; j < cols; j++) o[j] = bias[j] - t[j];
+      for (; j + 4 <= cols; j += 4) _mm_stream_ps(o + j, _mm_sub_ps(_mm_loadu_ps(bias + j), _mm_loadu_ps(t + j)));
     } else {
-      for (size_t j = 0; j < cols; j++) o[j] = -t[j];
+      for (; j + 4 <= cols; j += 4) _mm_stream_ps(o + j, _mm_sub_ps(_mm_setzero_ps(), _mm_loadu_ps(t + j)));
     }
+#endif
+    for (; j < cols; j++) o[j] = (bias ? bias[j] : 0.0f) - t[j];
   }
+#if defined(__x86_64__) && defined(__GNUC__)
+  _mm_sfence();
+#endif
 }
 
 /* After the GEMM, one read-only pass over D: returns Σ D² (accumulated in double per block of at most 1024

@@ -66,7 +66,7 @@ export function biasMinusTarget(out: Float32Array, rows: number, cols: number, b
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     if (bias) for (let j = 0; j < cols; j++) out[o + j] = bias[j]! - target[o + j]!;
-    else for (let j = 0; j < cols; j++) out[o + j] = -target[o + j]!;
+    else for (let j = 0; j < cols; j++) out[o + j] = 0 - target[o + j]!; // +0 for a zero target, as the native kernel
   }
 }
 
