@@ -5,7 +5,8 @@
  * public code's behaviour, default = our fixes), 5 seeds; MCC (Pearson, Hungarian matching) and R² (RBF
  * kernel ridge, in-sample as the paper reports, plus held-out) on the 10 % evaluation split after the last
  * epoch, as mean and sample sd over seeds. The same seed gives the same data and initialisation in both
- * modes. Training: src/crl/synthetic-run.ts defaults (mini-batch Adam).
+ * modes. Training: src/crl/synthetic-run.ts defaults (mini-batch Adam). The latent graphs meet the
+ * structural-sparsity condition that component-wise identifiability rests on (src/synth/multimodal.ts).
  *
  * epoch_seconds_celeb_shape: one full-batch training epoch (= one Adam step) of the CelebPersona-shaped
  * model: image modality 3 × 1024-d measurements (10 latents), text modality 3 × 1024-d (5 latents), a
@@ -125,6 +126,7 @@ export default async function crlBench(): Promise<Record<string, unknown>> {
       n_rows: 10_000,
       evaluation_split: 0.1,
       r2_rows: "the evaluation split (1,000 rows; kernel ridge subsample cap 2,000)",
+      latent_graphs: "random DAGs redrawn until they meet the structural-sparsity condition (Sun et al. 2025, Condition 4.3; MultimodalSpec.structuralSparsity); Gaussian exogenous noise",
       train_default_mode: { ...syntheticTrainDefaults("default"), ...(epochsOverride ? { epochs: epochsOverride } : {}) },
       train_faithful_mode: { ...syntheticTrainDefaults("faithful"), ...(epochsOverride ? { epochs: epochsOverride } : {}) },
       model_default_mode: syntheticModelDefaults("default"),

@@ -37,6 +37,15 @@ export const MultimodalSpec = z.object({
   edgeProbability: z.number().min(0).max(1).default(0.5),
   /** Add one random cross-modal edge if the draw produced none (the identifiability setting needs some). */
   ensureCrossModalEdge: z.boolean().default(true),
+  /**
+   * Redraw the DAG until it meets a sufficient support condition for Sun et al.'s structural sparsity
+   * (ICLR 2025, Condition 4.3, the premise of component-wise identifiability): every modality latent has
+   * a cross-modal parent or child, and no latent's set of cross-modal parents and children is contained in
+   * another's of the same modality. Otherwise a mixing of the two inside their modality adds no
+   * cross-modal edge, and the latents are only identifiable as a block (e.g. a latent without any
+   * cross-modal edge is interchangeable with the modality's noise η). Ignored with a single modality.
+   */
+  structuralSparsity: z.boolean().default(true),
   /** Structural equations: linear-Gaussian, or nonlinear (a random tanh/LeakyReLU function of the parents). */
   mechanism: z.enum(["linear", "nonlinear"]).default("nonlinear"),
   /** Hidden width of each mixing MLP; default = the observation dimension. */
@@ -126,7 +135,8 @@ export function generateMultimodal(specInput: MultimodalSpec, rng: Rng): Multimo
   const nLatents = names.length;
 
   const graphRng = rng.fork(1);
-  const adjacency = randomDag(owner, spec, graphRng);
+  // The condition is about cross-modal edges: a single modality has none to meet it with.
+  const adjacency = spec.structuralSparsity && spec.modalities.length > 1 ? sparseIdentifiableDag(owner, spec, graphRng) : randomDag(owner, spec, graphRng);
   const weights = adjacency.map((row) => row.map((a) => (a ? signedWeight(graphRng) : 0)));
   const latents = sampleLatents(n, adjacency, weights, spec, rng.fork(2));
 
@@ -172,6 +182,51 @@ export function generateMultimodal(specInput: MultimodalSpec, rng: Rng): Multimo
       noise,
     },
   };
+}
+
+const MAX_DAG_DRAWS = 100_000;
+
+/** Draws `randomDag` until it meets `meetsStructuralSparsity` (see MultimodalSpec.structuralSparsity). */
+function sparseIdentifiableDag(owner: number[], spec: ResolvedSpec, rng: Rng): number[][] {
+  for (let draw = 0; draw < MAX_DAG_DRAWS; draw++) {
+    const adjacency = randomDag(owner, spec, rng);
+    if (meetsStructuralSparsity(adjacency, owner)) return adjacency;
+  }
+  throw new UsageError(
+    `no latent DAG meeting the structural-sparsity condition in ${MAX_DAG_DRAWS} draws (edge probability ${spec.edgeProbability})`,
+    "use more modalities or fewer latents per modality, change edgeProbability, or set structuralSparsity: false",
+  );
+}
+
+/**
+ * True when every modality latent has a cross-modal neighbour and, within each modality, no latent's
+ * cross-modal neighbourhood (parents and children in other modalities, told apart) is a subset of
+ * another's. With generic nonlinear mechanisms this makes any non-permutation mixing inside a modality
+ * add cross-modal edges, as Condition 4.3 of Sun et al. requires. Shared latents are not modality latents.
+ */
+export function meetsStructuralSparsity(adjacency: number[][], owner: number[]): boolean {
+  const L = owner.length;
+  const neighbourhood = (i: number): Set<number> => {
+    const set = new Set<number>();
+    for (let k = 0; k < L; k++) {
+      if (owner[k] === -1 || owner[k] === owner[i]) continue;
+      if (adjacency[k]![i]) set.add(k); // parent k
+      if (adjacency[i]![k]) set.add(L + k); // child k
+    }
+    return set;
+  };
+  const sets = owner.map((o, i) => (o === -1 ? undefined : neighbourhood(i)));
+  for (let i = 0; i < L; i++) {
+    const a = sets[i];
+    if (!a) continue;
+    if (a.size === 0) return false;
+    for (let j = 0; j < L; j++) {
+      const b = sets[j];
+      if (j === i || !b || owner[j] !== owner[i]) continue;
+      if ([...a].every((v) => b.has(v))) return false;
+    }
+  }
+  return true;
 }
 
 /** Random DAG in index order; nothing points into a shared latent (they are the roots by definition). */

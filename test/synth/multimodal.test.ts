@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateMultimodal, toFloat32 } from "../../src/synth/multimodal.ts";
+import { generateMultimodal, meetsStructuralSparsity, toFloat32 } from "../../src/synth/multimodal.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { UsageError } from "../../src/errors.ts";
 
@@ -59,6 +59,43 @@ test("the latent graph is a DAG in index order with no edge into a shared latent
     }
     assert.ok(cross >= 1);
   }
+});
+
+test("meetsStructuralSparsity: every modality latent needs a cross-modal neighbourhood not nested in a sibling's", () => {
+  const owner = [0, 0, 1, 1]; // Z11 Z12 | Z21 Z22
+  const graph = (edges: Array<[number, number]>) => {
+    const A = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+    for (const [i, j] of edges) A[i]![j] = 1;
+    return A;
+  };
+  assert.equal(meetsStructuralSparsity(graph([[0, 2], [1, 3]]), owner), true); // a matching
+  assert.equal(meetsStructuralSparsity(graph([[0, 1], [0, 3], [1, 2], [2, 3]]), owner), true); // within-modality edges do not count
+  assert.equal(meetsStructuralSparsity(graph([[0, 1], [0, 2], [2, 3]]), owner), false); // Z12 and Z22 have no cross-modal edge
+  assert.equal(meetsStructuralSparsity(graph([[0, 2], [0, 3], [1, 2]]), owner), false); // Z12's children ⊂ Z11's
+  assert.equal(meetsStructuralSparsity(graph([[0, 2], [0, 3], [1, 2], [1, 3]]), owner), false); // identical neighbourhoods
+  // Shared latents are not modality latents: they need no cross-modal edge themselves.
+  assert.equal(meetsStructuralSparsity([[0, 1, 0, 0, 0], ...graph([[0, 2], [1, 3]]).map((r) => [0, ...r])], [-1, ...owner]), true);
+});
+
+test("by default the drawn DAG meets the structural-sparsity condition; structuralSparsity: false keeps the raw draw", () => {
+  let rawFailures = 0;
+  for (let seed = 0; seed < 20; seed++) {
+    const d = generateMultimodal({ ...spec, nSamples: 50 }, new Rng(seed));
+    assert.ok(meetsStructuralSparsity(d.truth.adjacency, d.truth.owner), `seed ${seed}`);
+    const raw = generateMultimodal({ ...spec, nSamples: 50, structuralSparsity: false }, new Rng(seed));
+    if (!meetsStructuralSparsity(raw.truth.adjacency, raw.truth.owner)) rawFailures++;
+  }
+  assert.ok(rawFailures > 0, "the raw draws should sometimes violate the condition (else the test proves nothing)");
+});
+
+test("an impossible structural-sparsity request fails with a clear error", () => {
+  // Edge probability 0 leaves only the one forced cross-modal edge: a sibling always lacks a neighbour.
+  assert.throws(
+    () => generateMultimodal({ ...spec, nSamples: 20, edgeProbability: 0 }, new Rng(1)),
+    (e: unknown) => e instanceof UsageError && /structural-sparsity/.test(e.message) && /structuralSparsity: false/.test(e.fix ?? ""),
+  );
+  // A single modality has no cross-modal edges to meet the condition with: it is not applied.
+  assert.doesNotThrow(() => generateMultimodal({ nSamples: 20, modalities: [{ latentDim: 2, obsDim: 5 }] }, new Rng(1)));
 });
 
 test("the same seed reproduces the data; a different seed changes it", () => {
