@@ -3,7 +3,8 @@
  * §1.3) and of the numeric benchmarks of Sun et al. (ICLR 2025, "MMCRL"):
  *
  *   latents  [s, z_1, …, z_M]   a sparse random DAG in index order (an edge i → j only when i < j), also
- *                               across modalities; shared latents s are roots (nothing points into them)
+ *                               across modalities, meeting the structural-sparsity condition by default;
+ *                               shared latents s are roots (nothing points into them)
  *   observed x_{m,k} = g_{m,k}(s, z_m, η_{m,k})   for modality m and measurement k = 1..K_m, where
  *                               g_{m,k} is a random 3-layer LeakyReLU MLP and η_{m,k} independent noise
  *
