@@ -82,6 +82,14 @@ static void *typed(Args *a, size_t i, napi_typedarray_type want, int64_t need) {
   return data;
 }
 
+/* A Float32Array argument that may be null/undefined/absent (an optional bias): NULL when it is missing. */
+static float *optional_f32(Args *a, size_t i, int64_t need) {
+  napi_valuetype type = napi_undefined;
+  if (a->failed) return NULL;
+  if (i < a->argc) napi_typeof(a->env, a->argv[i], &type);
+  return type == napi_null || type == napi_undefined ? NULL : (float *)typed(a, i, napi_float32_array, need);
+}
+
 static int read_args(napi_env env, napi_callback_info info, Args *a) {
   a->env = env;
   a->argc = MAX_ARGS;
@@ -224,9 +232,7 @@ static napi_value BiasActivation(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, &a)) return NULL;
   int64_t rows = dim(&a, 1), cols = dim(&a, 2);
   float *y = (float *)typed(&a, 0, napi_float32_array, rows * cols);
-  napi_valuetype bias_type = napi_null;
-  if (a.argc > 3) napi_typeof(env, a.argv[3], &bias_type);
-  float *bias = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 3, napi_float32_array, cols);
+  float *bias = optional_f32(&a, 3, cols);
   int act = (int)num(&a, 4);
   double alpha = num(&a, 5);
   if (a.failed) return NULL;
@@ -251,9 +257,7 @@ static napi_value ActivationBackward(napi_env env, napi_callback_info info) {
   float *y = (float *)typed(&a, 1, napi_float32_array, rows * cols);
   int act = (int)num(&a, 4);
   double alpha = num(&a, 5);
-  napi_valuetype bias_type = napi_null;
-  if (a.argc > 6) napi_typeof(env, a.argv[6], &bias_type);
-  float *bias_grad = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 6, napi_float32_array, cols);
+  float *bias_grad = optional_f32(&a, 6, cols);
   if (a.failed) return NULL;
   /* Each extra worker sums its rows' bias gradient into a private buffer, added in worker order after
    * the join (deterministic for a given thread count). */
@@ -359,9 +363,7 @@ static napi_value BiasMinusTarget(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, &a)) return NULL;
   int64_t rows = dim(&a, 1), cols = dim(&a, 2);
   float *out = (float *)typed(&a, 0, napi_float32_array, rows * cols);
-  napi_valuetype bias_type = napi_null;
-  if (a.argc > 3) napi_typeof(env, a.argv[3], &bias_type);
-  float *bias = bias_type == napi_null || bias_type == napi_undefined ? NULL : (float *)typed(&a, 3, napi_float32_array, cols);
+  float *bias = optional_f32(&a, 3, cols);
   float *target = (float *)typed(&a, 4, napi_float32_array, rows * cols);
   if (a.failed) return NULL;
   BiasMinusTargetJob job = {out, (size_t)cols, bias, target};
