@@ -110,7 +110,7 @@ export const CrlTrainConfig = z.object({
    * the usual remedy for posterior collapse of variational encoders (a latent left unused early stays so).
    */
   klWarmupEpochs: z.number().int().min(0).default(0),
-  /** Initialisations to try (1 = just one); each trains `restartEpochs` epochs, the lowest validation loss continues. */
+  /** Initialisations to try (1 = just one); each trains `restartEpochs` epochs, the lowest prior NLL over its last epoch's training batches continues. */
   restarts: z.number().int().min(1).default(1),
   restartEpochs: z.number().int().min(1).default(10),
 });

@@ -68,8 +68,9 @@ export interface CrlTrainResult {
   /** Per-block standardisation fitted on the training rows. */
   standardization: Array<Array<{ mean: Float32Array; sd: Float32Array }>>;
   resumedFromEpoch?: number;
-  /** Validation loss of each initialisation tried (when `restarts` > 1); the lowest one was kept. */
-  restartLosses?: number[];
+  /** Mean prior NLL over the last restart epoch's training batches, per initialisation tried (when `restarts` > 1), and the index kept (the lowest). */
+  restartNlls?: number[];
+  restartChosen?: number;
 }
 
 export interface CrlTrainCallbacks {
@@ -161,27 +162,39 @@ export async function trainCrl(
     }
   }
 
-  // Restarts: train `restarts` initialisations for `restartEpochs` epochs each and keep the one with the
-  // lowest validation loss (unsupervised model selection; no ground truth is used). Its epochs count
-  // toward `epochs` and its Adam state carries on.
-  let restartLosses: number[] | undefined;
+  // Restarts: train `restarts` initialisations for `restartEpochs` epochs each and continue the one whose
+  // prior term (the NLL of [ε̂, η]: how well the latents fit a causal model with independent exogenous
+  // noise), averaged over its last epoch's training batches, is lowest. Unsupervised: no ground truth is
+  // used. Initialisations reconstruct about equally well; independence of the exogenous terms is what
+  // separates the identified solution from a mixed one (Sun et al. 2025, Prop. 5.1/5.2). Measured on case a
+  // (9 seeds × 6 initialisations, 200 epochs; MCC of a single initialisation 0.72 on average): choosing
+  // after 50 epochs by this criterion gave MCC 0.84, by the validation loss on the 1,000 evaluation rows
+  // 0.81 (too few rows to rank), by the NLL on those rows 0.77. The chosen run's epochs count toward
+  // `epochs` and its Adam state carries on.
+  let restartNlls: number[] | undefined;
+  let restartChosen: number | undefined;
   if (cfg.restarts > 1 && startEpoch === 0 && cfg.restartEpochs < cfg.epochs) {
-    restartLosses = [];
-    let chosen: { net: CrlModel; opt: Adam; records: EpochRecord[]; loss: number } | undefined;
+    restartNlls = [];
+    let chosen: { net: CrlModel; opt: Adam; records: EpochRecord[]; nll: number } | undefined;
     for (let r = 0; r < cfg.restarts; r++) {
       const net = r === 0 ? model : new CrlModel(modelConfig, rng.fork(10 + r * 7919));
       const opt = r === 0 ? optimizer : new Adam(net.parameters(), { lr: cfg.learningRate });
       const records: EpochRecord[] = [];
+      let nll = NaN;
       for (let e = 0; e < cfg.restartEpochs; e++) {
         const t0 = performance.now();
         const sums = runEpoch(net, opt, e);
+        nll = sums.nll / sums.batches;
         records.push({ epoch: e + 1, loss: sums.loss / sums.batches, seconds: (performance.now() - t0) / 1000 });
+        callbacks.onProgress?.(0, cfg.epochs, `initialisation ${r + 1}/${cfg.restarts}, epoch ${e + 1}/${cfg.restartEpochs}`);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const loss = net.evaluate(evalBatch).loss.item();
-      restartLosses.push(loss);
-      callbacks.onProgress?.(0, cfg.epochs, `restart ${r + 1}/${cfg.restarts}: validation loss ${loss.toPrecision(4)}`);
-      if (!chosen || loss < chosen.loss) chosen = { net, opt, records, loss };
+      restartNlls.push(nll);
+      callbacks.onProgress?.(0, cfg.epochs, `initialisation ${r + 1}/${cfg.restarts}: training NLL ${nll.toPrecision(5)}`);
+      if (!chosen || nll < chosen.nll) {
+        chosen = { net, opt, records, nll };
+        restartChosen = r;
+      }
     }
     model = chosen!.net;
     optimizer = chosen!.opt;
@@ -284,7 +297,8 @@ export async function trainCrl(
     alignedAdjacency,
     standardization,
     resumedFromEpoch,
-    restartLosses,
+    restartNlls,
+    restartChosen,
   };
 }
 

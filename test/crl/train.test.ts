@@ -111,11 +111,15 @@ test("saveCurves writes curves.json and the loss/metric plots as SVG and PNG", a
   }
 });
 
-test("restarts train several initialisations and continue the one with the lowest validation loss", async () => {
+test("restarts train several initialisations and continue the one with the lowest training-row prior NLL", async () => {
   const { dataset, model } = small(200);
   const r = await trainCrl(dataset, model, { epochs: 3, evalEvery: 1, batchSize: 0, restarts: 3, restartEpochs: 1, seed: 6 });
-  assert.equal(r.restartLosses!.length, 3);
-  assert.equal(new Set(r.restartLosses).size, 3, "different initialisations");
+  assert.equal(r.restartNlls!.length, 3);
+  assert.equal(new Set(r.restartNlls).size, 3, "different initialisations");
+  assert.equal(r.restartChosen, r.restartNlls!.indexOf(Math.min(...r.restartNlls!)));
+  // The first initialisation is the one a run without restarts trains: its first epoch matches when it is kept.
+  const single = await trainCrl(dataset, model, { epochs: 3, evalEvery: 1, batchSize: 0, seed: 6 });
+  assert.equal(r.epochs[0]!.loss === single.epochs[0]!.loss, r.restartChosen === 0);
   assert.equal(r.epochsRun, 3);
   assert.equal(r.epochs.length, 3);
   assert.deepEqual(r.curve.map((p) => p.epoch), [2, 3]);
