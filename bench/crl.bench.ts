@@ -13,24 +13,63 @@
  * shared autoencoder on the 6,144-d concatenation (3 latents), 1024→512→256→128 ELU encoders and mirrored
  * decoders, 8,500 rows; median of 3 epochs after a warm-up, against the PyTorch reference's 7.27 s.
  *
+ * The replicates run in child processes, one per core, each single-threaded (bench/crl-replicate.worker.ts
+ * says why); the celeb-shape timing runs afterwards in this process with every core, on a quiet machine.
+ *
  * Environment overrides for quicker runs: PERSONAX_CRL_BENCH_CASES=a,d  PERSONAX_CRL_BENCH_SEEDS=2
- * PERSONAX_CRL_BENCH_EPOCHS=20  PERSONAX_CRL_BENCH_CELEB=0 (skip the timing).
+ * PERSONAX_CRL_BENCH_EPOCHS=20  PERSONAX_CRL_BENCH_CELEB=0 (skip the timing)  PERSONAX_CRL_BENCH_WORKERS=1
+ * (replicates in this process, one after another).
  */
+import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
 import { CrlModel } from "../src/crl/model.ts";
-import { runSyntheticCase, syntheticModelDefaults, syntheticTrainDefaults } from "../src/crl/synthetic-run.ts";
+import { syntheticModelDefaults, syntheticTrainDefaults } from "../src/crl/synthetic-run.ts";
 import { linalgBackend } from "../src/linalg/index.ts";
 import { Adam } from "../src/nn/optim.ts";
 import { Tensor } from "../src/nn/tensor.ts";
 import { crlCase, crlCaseIds } from "../src/synth/crl-cases.ts";
 import { Rng } from "../src/util/rng.ts";
 import type { CrlMode } from "../src/crl/config.ts";
+import { scoreReplicate, type ReplicateJob, type ReplicateScore } from "./crl-replicate.worker.ts";
 
 const env = process.env;
 const cases = (env.PERSONAX_CRL_BENCH_CASES ?? crlCaseIds.join(",")).split(",").filter(Boolean);
 const nSeeds = Number(env.PERSONAX_CRL_BENCH_SEEDS ?? 5);
 const epochsOverride = env.PERSONAX_CRL_BENCH_EPOCHS ? Number(env.PERSONAX_CRL_BENCH_EPOCHS) : undefined;
 const modes: CrlMode[] = ["faithful", "default"];
+const workers = Math.max(1, Number(env.PERSONAX_CRL_BENCH_WORKERS ?? os.availableParallelism()));
+
+/** Scores every job, `workers` at a time in single-threaded child processes (in order, in-process, for 1). */
+async function scoreAll(jobs: ReplicateJob[], onDone: (job: ReplicateJob, score: ReplicateScore) => void): Promise<ReplicateScore[]> {
+  const scores: ReplicateScore[] = new Array(jobs.length);
+  if (workers === 1) {
+    for (const [i, job] of jobs.entries()) onDone(job, (scores[i] = await scoreReplicate(job)));
+    return scores;
+  }
+  const script = fileURLToPath(new URL("./crl-replicate.worker.ts", import.meta.url));
+  let next = 0;
+  const lane = () => new Promise<void>((resolve, reject) => {
+    const child = fork(script, [], { execArgv: process.execArgv, env: { ...process.env, OPENBLAS_NUM_THREADS: "1" }, stdio: "inherit" });
+    let current = -1;
+    const send = () => {
+      if (next >= jobs.length) { child.disconnect(); return; }
+      current = next++;
+      child.send(jobs[current]!);
+    };
+    child.on("message", (reply: { ok: true; score: ReplicateScore } | { ok: false; error: string }) => {
+      if (!reply.ok) { child.kill(); reject(new Error(`replicate ${JSON.stringify(jobs[current])} failed: ${reply.error}`)); return; }
+      scores[current] = reply.score;
+      onDone(jobs[current]!, reply.score);
+      send();
+    });
+    child.on("exit", (code) => (next >= jobs.length && scores[current] ? resolve() : reject(new Error(`crl bench worker exited (code ${code}) during ${JSON.stringify(jobs[current])}`))));
+    send();
+  });
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
+  return scores;
+}
 
 function stats(values: number[]): { mean: number; sd: number; values: number[] } {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
@@ -96,23 +135,23 @@ async function celebShapeEpochSeconds() {
 export default async function crlBench(): Promise<Record<string, unknown>> {
   const started = performance.now();
   const result: Record<string, Record<string, unknown>> = {};
+  const jobs: ReplicateJob[] = cases.flatMap((caseId) => modes.flatMap((mode) =>
+    Array.from({ length: nSeeds }, (_, i) => ({ caseId, mode, seed: i + 1, ...(epochsOverride ? { epochs: epochsOverride } : {}) }))));
+  const scores = await scoreAll(jobs, (job, run) =>
+    console.error(`crl bench: case ${job.caseId} ${job.mode} seed ${job.seed}: MCC ${run.mcc.toFixed(3)}, R² ${run.r2.toFixed(3)} (${run.secondsPerEpoch.toFixed(2)} s/epoch)`));
   for (const id of cases) {
     const entry: Record<string, unknown> = { title: crlCase(id).title };
     for (const mode of modes) {
-      const runs = [];
-      for (let seed = 1; seed <= nSeeds; seed++) {
-        const run = await runSyntheticCase({ caseId: id, seed, mode, ...(epochsOverride ? { train: { epochs: epochsOverride } } : {}) });
-        runs.push(run);
-        console.error(`crl bench: case ${id} ${mode} seed ${seed}: MCC ${run.mcc.toFixed(3)}, R² ${run.r2.toFixed(3)} (${run.secondsPerEpoch.toFixed(2)} s/epoch)`);
-      }
+      const runs = scores.filter((_, i) => jobs[i]!.caseId === id && jobs[i]!.mode === mode);
       entry[mode] = {
         mcc: stats(runs.map((r) => r.mcc)),
         r2: stats(runs.map((r) => r.r2)),
         r2_heldout: stats(runs.map((r) => r.r2HeldOut)),
-        mcc_best_during_training: stats(runs.map((r) => r.bestMcc ?? r.mcc)),
-        shd: stats(runs.map((r) => r.shd ?? NaN)),
+        mcc_best_during_training: stats(runs.map((r) => r.bestMcc)),
+        shd: stats(runs.map((r) => r.shd)),
         seconds_per_epoch: stats(runs.map((r) => r.secondsPerEpoch)),
         epochs: runs[0]!.epochs,
+        ...(runs.some((r) => r.restartChosen !== undefined) ? { restart_chosen: runs.map((r) => r.restartChosen ?? null) } : {}),
       };
     }
     result[id] = entry;
@@ -123,6 +162,8 @@ export default async function crlBench(): Promise<Record<string, unknown>> {
     epoch_seconds_celeb_shape: celeb,
     settings: {
       seeds: nSeeds,
+      replicate_processes: workers,
+      threads_per_replicate: workers === 1 ? "all (OpenBLAS default)" : 1,
       n_rows: 10_000,
       evaluation_split: 0.1,
       r2_rows: "the evaluation split (1,000 rows; kernel ridge subsample cap 2,000)",
