@@ -51,7 +51,8 @@ async function scoreAll(jobs: ReplicateJob[], onDone: (job: ReplicateJob, score:
   const script = fileURLToPath(new URL("./crl-replicate.worker.ts", import.meta.url));
   let next = 0;
   const lane = () => new Promise<void>((resolve, reject) => {
-    const child = fork(script, [], { execArgv: process.execArgv, env: { ...process.env, OPENBLAS_NUM_THREADS: "1" }, stdio: "inherit" });
+    const child = fork(script, [], { execArgv: process.execArgv, env: { ...process.env, OPENBLAS_NUM_THREADS: "1" }, stdio: "inherit",
+      serialization: "advanced" }); // structured clone: NaN scores stay NaN (JSON would turn them into null)
     let current = -1;
     const send = () => {
       if (next >= jobs.length) { child.disconnect(); return; }
