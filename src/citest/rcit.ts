@@ -34,19 +34,21 @@ export type RcitOptions = z.infer<typeof RcitOptions>;
 /** A column-major block: cols arrays of length n. */
 type Block = Float64Array[];
 
+/** out = (c − mean) / sd (sample sd, n − 1); `out` may be `c` itself. */
+function standardizeInto(c: Float64Array, out: Float64Array): Float64Array {
+  const n = c.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += c[i]!;
+  const m = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (c[i]! - m) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  for (let i = 0; i < n; i++) out[i] = (c[i]! - m) / sd;
+  return out;
+}
+
 function standardizeColumns(block: Block): Block {
-  return block.map((c) => {
-    const n = c.length;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += c[i]!;
-    const m = s / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += (c[i]! - m) ** 2;
-    const sd = Math.sqrt(ss / (n - 1));
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = (c[i]! - m) / sd;
-    return out;
-  });
+  return block.map((c) => standardizeInto(c, new Float64Array(c.length)));
 }
 
 /**
@@ -159,14 +161,7 @@ function fourierFeatureRows(block: Block, numF: number, sigma: number, draws: Dr
         f[i] = Math.SQRT2 * Math.cos(acc + b);
       }
     }
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += f[i]!;
-    const m = sum / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += (f[i]! - m) ** 2;
-    const sd = Math.sqrt(ss / (n - 1));
-    for (let i = 0; i < n; i++) f[i] = (f[i]! - m) / sd;
-    features.push(f);
+    features.push(standardizeInto(f, f));
   }
   return { rows, block: features };
 }
