@@ -5,13 +5,18 @@
  * replicates side by side use two cores about twice as well as two threads on one replicate.
  */
 import { runSyntheticCase } from "../src/crl/synthetic-run.ts";
-import type { CrlMode } from "../src/crl/config.ts";
+import type { CrlMode, CrlModelConfig } from "../src/crl/config.ts";
 
 export interface ReplicateJob {
   caseId: string;
+  /** Data seed (and, without `initSeed`, the training seed). */
   seed: number;
   mode: CrlMode;
   epochs?: number;
+  /** Training seed (initialisation, batches), when it differs from the data seed. */
+  initSeed?: number;
+  /** Model overrides on top of the synthetic defaults. */
+  model?: Partial<CrlModelConfig>;
 }
 
 export interface ReplicateScore {
@@ -23,10 +28,17 @@ export interface ReplicateScore {
   secondsPerEpoch: number;
   epochs: number;
   restartChosen?: number;
+  /** Label-free quantities a selection rule may use: final validation loss, its prior NLL and the independence term. */
+  valLoss: number;
+  valNll: number;
+  valIndependence: number;
+  trainNll: number;
 }
 
 export async function scoreReplicate(job: ReplicateJob): Promise<ReplicateScore> {
-  const run = await runSyntheticCase({ caseId: job.caseId, seed: job.seed, mode: job.mode, ...(job.epochs ? { train: { epochs: job.epochs } } : {}) });
+  const train = { ...(job.epochs ? { epochs: job.epochs } : {}), ...(job.initSeed !== undefined ? { seed: job.initSeed } : {}) };
+  const run = await runSyntheticCase({ caseId: job.caseId, seed: job.seed, mode: job.mode, train, ...(job.model ? { model: job.model } : {}) });
+  const final = run.training.final;
   return {
     mcc: run.mcc,
     r2: run.r2,
@@ -36,6 +48,10 @@ export async function scoreReplicate(job: ReplicateJob): Promise<ReplicateScore>
     secondsPerEpoch: run.secondsPerEpoch,
     epochs: run.epochs,
     restartChosen: run.training.restartChosen,
+    valLoss: final.valLoss,
+    valNll: final.valNll,
+    valIndependence: final.valIndependence ?? NaN,
+    trainNll: final.trainNll,
   };
 }
 

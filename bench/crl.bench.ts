@@ -20,10 +20,7 @@
  * PERSONAX_CRL_BENCH_EPOCHS=20  PERSONAX_CRL_BENCH_CELEB=0 (skip the timing)  PERSONAX_CRL_BENCH_WORKERS=1
  * (replicates in this process, one after another).
  */
-import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import os from "node:os";
-import { fileURLToPath } from "node:url";
 import { CrlModel } from "../src/crl/model.ts";
 import { syntheticModelDefaults, syntheticTrainDefaults } from "../src/crl/synthetic-run.ts";
 import { linalgBackend } from "../src/linalg/index.ts";
@@ -32,52 +29,14 @@ import { Tensor } from "../src/nn/tensor.ts";
 import { crlCase, crlCaseIds } from "../src/synth/crl-cases.ts";
 import { Rng } from "../src/util/rng.ts";
 import type { CrlMode } from "../src/crl/config.ts";
-import { scoreReplicate, type ReplicateJob, type ReplicateScore } from "./crl-replicate.worker.ts";
+import type { ReplicateJob } from "./crl-replicate.worker.ts";
+import { benchWorkers as workers, round, scoreAll, stats } from "./crl-harness.ts";
 
 const env = process.env;
 const cases = (env.PERSONAX_CRL_BENCH_CASES ?? crlCaseIds.join(",")).split(",").filter(Boolean);
 const nSeeds = Number(env.PERSONAX_CRL_BENCH_SEEDS ?? 5);
 const epochsOverride = env.PERSONAX_CRL_BENCH_EPOCHS ? Number(env.PERSONAX_CRL_BENCH_EPOCHS) : undefined;
 const modes: CrlMode[] = ["faithful", "default"];
-const workers = Math.max(1, Number(env.PERSONAX_CRL_BENCH_WORKERS ?? os.availableParallelism()));
-
-/** Scores every job, `workers` at a time in single-threaded child processes (in order, in-process, for 1). */
-async function scoreAll(jobs: ReplicateJob[], onDone: (job: ReplicateJob, score: ReplicateScore) => void): Promise<ReplicateScore[]> {
-  const scores: ReplicateScore[] = new Array(jobs.length);
-  if (workers === 1) {
-    for (const [i, job] of jobs.entries()) onDone(job, (scores[i] = await scoreReplicate(job)));
-    return scores;
-  }
-  const script = fileURLToPath(new URL("./crl-replicate.worker.ts", import.meta.url));
-  let next = 0;
-  const lane = () => new Promise<void>((resolve, reject) => {
-    const child = fork(script, [], { execArgv: process.execArgv, env: { ...process.env, OPENBLAS_NUM_THREADS: "1" }, stdio: "inherit",
-      serialization: "advanced" }); // structured clone: NaN scores stay NaN (JSON would turn them into null)
-    let current = -1;
-    const send = () => {
-      if (next >= jobs.length) { child.disconnect(); return; }
-      current = next++;
-      child.send(jobs[current]!);
-    };
-    child.on("message", (reply: { ok: true; score: ReplicateScore } | { ok: false; error: string }) => {
-      if (!reply.ok) { child.kill(); reject(new Error(`replicate ${JSON.stringify(jobs[current])} failed: ${reply.error}`)); return; }
-      scores[current] = reply.score;
-      onDone(jobs[current]!, reply.score);
-      send();
-    });
-    child.on("exit", (code) => (next >= jobs.length && scores[current] ? resolve() : reject(new Error(`crl bench worker exited (code ${code}) during ${JSON.stringify(jobs[current])}`))));
-    send();
-  });
-  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, lane));
-  return scores;
-}
-
-function stats(values: number[]): { mean: number; sd: number; values: number[] } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const sd = values.length > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
-  return { mean: round(mean), sd: round(sd), values: values.map(round) };
-}
-const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** The PyTorch reference's mean epoch time (excluding the first) from the fixtures' reference-timings.json. */
 function referenceTiming(): { seconds: number; parameters?: number } {

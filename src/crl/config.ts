@@ -66,6 +66,17 @@ export const CrlModelConfig = z.object({
    * representable. 0 = φ_j(z) = z (the reference's aggregation of raw parent values).
    */
   parentTransformHidden: z.number().int().min(0).default(4),
+  /**
+   * Cross-modal sparsity term. "l1" = sparsityCoef·Σ|A_ij| (the reference); in default mode a parent
+   * enters as A_ij·φ_j(z_j) and then f_i, so A and f_i's first layer trade scale freely and the L1 can be
+   * shrunk without changing the model. "path" = each φ_j output standardised over the batch (no affine),
+   * and the penalty Σ_ij |A_ij|·π_i with π_i = Σ_h |w_in[h,i]|·|w_out[h,i]| the path norm of f_i (a
+   * Lipschitz bound of f_i), an upper bound on the edge's effect that no function-preserving rescaling
+   * lowers; the learned graph then thresholds |A_ij|·π_i. Default: MODE_DEFAULTS below.
+   */
+  sparsity: z.enum(["l1", "path"]).optional(),
+  /** Pairs the sparsity term covers: "cross" = cross-modal pairs only (the reference), "all" = every candidate edge j < i between modality latents. */
+  sparsityScope: z.enum(["cross", "all"]).default("cross"),
   reconCoef: z.number().min(0).default(1),
   klCoef: z.number().min(0).default(0.01),
   sparsityCoef: z.number().min(0).default(0.001),
@@ -77,9 +88,45 @@ export const CrlModelConfig = z.object({
    * Default: "mse" in default mode, "frobenius" in faithful mode.
    */
   consistency: z.enum(["frobenius", "mse"]).optional(),
+  /**
+   * Weight of the independence term: the normalised batch HSIC (src/crl/dependence.ts) between each
+   * measurement's noise code η̂_{m,k} and `independenceTarget`. The true η is independent of every other
+   * modality; a code that lets a cross-modally linked latent swap into η violates that, which the
+   * per-sample likelihood cannot see. Default: MODE_DEFAULTS below.
+   */
+  independenceCoef: z.number().min(0).optional(),
+  /**
+   * What η̂_{m,k} must be independent of: "inputs" = the other modalities' observed inputs (first
+   * measurement each), "latents" = every learned latent ẑ (no gradient through ẑ), "both" = the sum.
+   * Default: MODE_DEFAULTS below.
+   */
+  independenceTarget: z.enum(["inputs", "latents", "both"]).optional(),
+  /**
+   * Weight of the content term, subtracted from the loss: Σ_{m,i} HSIC(ẑ_{m,i}, other modalities' inputs).
+   * Under structural sparsity every modality latent has a cross-modal neighbour, so each learned latent
+   * should depend on the other modalities; a latent slot holding the modality's own noise η does not,
+   * which is the local optimum the η ↔ z swap leaves. Default: MODE_DEFAULTS below.
+   */
+  contentCoef: z.number().min(0).optional(),
+  /**
+   * Weight of the residual-independence term: Σ_i HSIC(ε̂_i, ẑ_{<i}) (ẑ without gradient) for the
+   * prior's exogenous terms ε̂_i = mid_i, the additive-noise model's identifying condition (RESIT, Peters
+   * et al. 2014) that a Gaussian likelihood only checks up to correlation. Default: MODE_DEFAULTS below.
+   */
+  residualIndependenceCoef: z.number().min(0).optional(),
+  /** Rows of a batch the HSIC uses (its cost is quadratic in rows); the first rows of the (shuffled) batch. */
+  independenceRows: z.number().int().min(8).default(128),
 });
 export type CrlModelConfig = z.input<typeof CrlModelConfig>;
 export type ResolvedCrlModelConfig = z.output<typeof CrlModelConfig>;
+
+/** Defaults of the mode-dependent switches above: a field left unset takes its mode's value from here. */
+export const MODE_DEFAULTS = {
+  default: { independenceCoef: 0, independenceTarget: "inputs", sparsity: "l1", residualIndependenceCoef: 0, contentCoef: 0 },
+  faithful: { independenceCoef: 0, independenceTarget: "inputs", sparsity: "l1", residualIndependenceCoef: 0, contentCoef: 0 },
+} as const satisfies Record<CrlMode, {
+  independenceCoef: number; independenceTarget: "inputs" | "latents" | "both"; sparsity: "l1" | "path"; residualIndependenceCoef: number; contentCoef: number;
+}>;
 
 export const CrlTrainConfig = z.object({
   epochs: z.number().int().min(1).default(1000),

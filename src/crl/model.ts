@@ -33,9 +33,10 @@ import { Module } from "../nn/module.ts";
 import { MLP } from "../nn/mlp.ts";
 import { Tensor, noGrad } from "../nn/tensor.ts";
 import {
-  abs, add, addScalar, concat, exp, gatherColumns, log, mask, matmul, mse, mul, relu, scale, sigmoid, slice, sqrt, square, sub, sum, transpose,
+  abs, add, addScalar, concat, div, exp, gatherColumns, log, mask, matmul, mean, mse, mul, relu, scale, sigmoid, slice, sqrt, square, sub, sum, transpose,
 } from "../nn/ops/index.ts";
-import { CrlModelConfig, type ResolvedCrlModelConfig } from "./config.ts";
+import { CrlModelConfig, MODE_DEFAULTS, type ResolvedCrlModelConfig } from "./config.ts";
+import { constantCentredGram, normalizedHsic, type CentredGram } from "./dependence.ts";
 
 const EVALUATION_NOISE_SEED = 20_260;
 const LOG_VARIANCE_OFFSET = -4;
@@ -65,6 +66,8 @@ export interface CrlLossTerms {
   nll: number;
   sparsity: number;
   consistency: number;
+  /** Sum of the normalised HSIC of each η̂_{m,k} with its independence target (0 when the term is off). */
+  independence: number;
 }
 
 export interface CrlForward extends CrlLossTerms {
@@ -101,13 +104,18 @@ export class CrlModel extends Module {
   readonly phi?: { a: Tensor; c: Tensor; d: Tensor };
   readonly flow: Coupling[];
   private readonly lowerMask: Float32Array;
-  private readonly crossMask: Float32Array;
+  private readonly sparsityMask: Float32Array;
   private readonly reversal: number[];
   readonly variational: boolean;
   /** Multiplies klCoef (the trainer's KL warm-up sets it from 0 to 1 over the first epochs). */
   priorWeight = 1;
   readonly additiveNoise: boolean;
   readonly consistencyForm: "frobenius" | "mse";
+  readonly independenceCoef: number;
+  readonly sparsityForm: "l1" | "path";
+  readonly residualIndependenceCoef: number;
+  readonly contentCoef: number;
+  readonly independenceTarget: "inputs" | "latents" | "both";
   /** Draws the reparameterisation noise (variational mode). */
   private noiseRng: Rng;
 
@@ -134,6 +142,12 @@ export class CrlModel extends Module {
     this.variational = c.variational ?? c.mode === "default";
     this.additiveNoise = c.additiveNoise ?? c.mode === "default";
     this.consistencyForm = c.consistency ?? (c.mode === "default" ? "mse" : "frobenius");
+    this.independenceCoef = c.independenceCoef ?? MODE_DEFAULTS[c.mode].independenceCoef;
+    this.independenceTarget = c.independenceTarget ?? MODE_DEFAULTS[c.mode].independenceTarget;
+    this.sparsityForm = c.sparsity ?? MODE_DEFAULTS[c.mode].sparsity;
+    this.residualIndependenceCoef = c.residualIndependenceCoef ?? MODE_DEFAULTS[c.mode].residualIndependenceCoef;
+    this.contentCoef = c.contentCoef ?? MODE_DEFAULTS[c.mode].contentCoef;
+    if (this.sparsityForm === "path" && c.mode === "faithful") throw new UsageError("sparsity \"path\" needs the default mode's differentiable parent gate", "use mode \"default\" or sparsity \"l1\"");
     this.noiseRng = rng.fork(5);
     const codeWidth = this.variational ? 2 : 1; // [mean, log-variance] per code dim
     const encRng = rng.fork(1);
@@ -155,11 +169,12 @@ export class CrlModel extends Module {
     for (let i = 0; i < L; i++) for (let j = 0; j < L; j++) a[i * L + j] = i === j ? 0 : 0.5 + 1e-5 * aRng.normal();
     this.adjacencyParam = this.param("A", new Tensor(a, [L, L]));
     this.lowerMask = new Float32Array(L * L);
-    this.crossMask = new Float32Array(L * L);
+    this.sparsityMask = new Float32Array(L * L);
     for (let i = 0; i < L; i++) {
       for (let j = 0; j < i; j++) {
         this.lowerMask[i * L + j] = 1;
-        if (owner[i] !== -1 && owner[j] !== -1 && owner[i] !== owner[j]) this.crossMask[i * L + j] = 1;
+        const modalityPair = owner[i] !== -1 && owner[j] !== -1;
+        if (modalityPair && (owner[i] !== owner[j] || c.sparsityScope === "all")) this.sparsityMask[i * L + j] = 1;
       }
     }
 
@@ -207,12 +222,15 @@ export class CrlModel extends Module {
       reconTerms.push(this.sharedDecoder.mseLoss(code, all)); // = mse(decoder.forward(code), all), last layer fused
     }
     const consistencyTerms: Tensor[] = [];
+    const modalityEtas: Array<{ modality: number; eta: Tensor }> = [];
     c.modalities.forEach((m, mi) => {
       const zs: Tensor[] = [];
       batch[mi]!.forEach((x, k) => {
         const code = this.sampleCode(this.encoders[mi]![k]!.forward(x), m.latentDim + c.noiseDim, entropyTerms);
         zs.push(cols(code, 0, m.latentDim));
-        etas.push(cols(code, m.latentDim, m.latentDim + c.noiseDim));
+        const eta = cols(code, m.latentDim, m.latentDim + c.noiseDim);
+        etas.push(eta);
+        modalityEtas.push({ modality: mi, eta });
         reconTerms.push(this.decoders[mi]![k]!.mseLoss(code, x)); // = mse(decoder.forward(code), x), last layer fused
       });
       zParts.push(zs[0]!);
@@ -261,12 +279,18 @@ export class CrlModel extends Module {
     // ELBO: subtract the Gaussian encoder's entropy (per row; constants dropped).
     if (entropyTerms.length) nll = sub(nll, scale(entropyTerms.reduce((s, t) => add(s, t)), 1 / n));
 
-    const sparsity = sum(mask(abs(this.adjacencyParam), this.crossMask));
+    const sparsity = this.sparsityPenalty();
     const consistency = consistencyTerms.length ? consistencyTerms.reduce((s, t) => add(s, t)) : undefined;
+
+    const independence = this.independenceCoef > 0 ? this.independenceTerm(batch, zAll, modalityEtas) : undefined;
+    const content = this.contentCoef > 0 ? this.contentTerm(batch, zAll) : undefined;
 
     let loss = add(scale(recon, c.reconCoef), scale(nll, c.klCoef * this.priorWeight));
     loss = add(loss, scale(sparsity, c.sparsityCoef));
     if (consistency) loss = add(loss, scale(consistency, c.consistencyCoef));
+    if (independence) loss = add(loss, scale(independence, this.independenceCoef));
+    if (content) loss = sub(loss, scale(content, this.contentCoef));
+    if (this.residualIndependenceCoef > 0) loss = add(loss, scale(this.residualIndependence(zAll, mid), this.residualIndependenceCoef));
     return {
       loss,
       zAll,
@@ -276,7 +300,72 @@ export class CrlModel extends Module {
       nll: nll.item(),
       sparsity: sparsity.item(),
       consistency: consistency?.item() ?? 0,
+      independence: independence?.item() ?? 0,
     };
+  }
+
+  /** Σ over modality latents i of HSIC(ẑ_i, the other modalities' inputs) on the first `independenceRows` rows. */
+  private contentTerm(batch: CrlBatch, zAll: Tensor): Tensor | undefined {
+    const rows = Math.min(this.config.independenceRows, zAll.rows);
+    const head = (t: Tensor) => (rows < t.rows ? slice(t, 0, 0, rows) : t);
+    const z = head(zAll);
+    let total: Tensor | undefined;
+    this.config.modalities.forEach((_, mi) => {
+      const others = batch.filter((__, o) => o !== mi).map((measurements) => head(measurements[0]!));
+      if (others.length === 0) return;
+      const target = constantCentredGram(concatCols(others));
+      this.owner.forEach((o, i) => {
+        if (o !== mi) return;
+        const term = normalizedHsic(cols(z, i, i + 1), target);
+        total = total ? add(total, term) : term;
+      });
+    });
+    return total;
+  }
+
+  /** Σ_{i ≥ 1} HSIC(mid_i, ẑ_{<i}) on the first `independenceRows` rows (ẑ detached). */
+  private residualIndependence(zAll: Tensor, mid: Tensor): Tensor {
+    const rows = Math.min(this.config.independenceRows, zAll.rows);
+    const head = (t: Tensor) => (rows < t.rows ? slice(t, 0, 0, rows) : t);
+    const z = head(zAll.detach());
+    const residuals = head(mid);
+    let total: Tensor | undefined;
+    for (let i = 1; i < this.nLatents; i++) {
+      const term = normalizedHsic(cols(residuals, i, i + 1), constantCentredGram(cols(z, 0, i)));
+      total = total ? add(total, term) : term;
+    }
+    return total!;
+  }
+
+  /**
+   * Σ_{m,k} HSIC(η̂_{m,k}, target_m) on the first `independenceRows` rows: target_m is the other modalities'
+   * inputs and/or every learned latent (detached, so the term moves η̂ and not what it is compared with).
+   */
+  private independenceTerm(batch: CrlBatch, zAll: Tensor, modalityEtas: Array<{ modality: number; eta: Tensor }>): Tensor | undefined {
+    const rows = Math.min(this.config.independenceRows, zAll.rows);
+    const head = (t: Tensor) => (rows < t.rows ? slice(t, 0, 0, rows) : t);
+    const target = this.independenceTarget;
+    const latentGram = target === "inputs" ? undefined : constantCentredGram(head(zAll.detach()));
+    const inputGrams = new Map<number, CentredGram>();
+    const inputGram = (mi: number) => {
+      let g = inputGrams.get(mi);
+      if (!g) {
+        const others = batch.filter((_, o) => o !== mi).map((measurements) => head(measurements[0]!));
+        if (others.length === 0) return undefined;
+        inputGrams.set(mi, (g = constantCentredGram(concatCols(others))));
+      }
+      return g;
+    };
+    let total: Tensor | undefined;
+    for (const { modality, eta } of modalityEtas) {
+      const etaRows = head(eta);
+      const terms: Tensor[] = [];
+      const fromInputs = target === "latents" ? undefined : inputGram(modality);
+      if (fromInputs) terms.push(normalizedHsic(etaRows, fromInputs));
+      if (latentGram) terms.push(normalizedHsic(etaRows, latentGram));
+      for (const t of terms) total = total ? add(total, t) : t;
+    }
+    return total;
   }
 
   /**
@@ -335,12 +424,11 @@ export class CrlModel extends Module {
    */
   learnedAdjacency(): number[][] {
     const L = this.nLatents;
-    const a = this.adjacencyParam.data;
+    const a = this.config.mode === "faithful" ? this.adjacencyParam.data : this.edgeStrengths();
     const out = Array.from({ length: L }, () => new Array<number>(L).fill(0));
     for (let i = 0; i < L; i++) {
       for (let j = 0; j < i; j++) {
-        const v = a[i * L + j]!;
-        if ((this.config.mode === "faithful" ? v : Math.abs(v)) > this.config.edgeThreshold) out[j]![i] = 1;
+        if (a[i * L + j]! > this.config.edgeThreshold) out[j]![i] = 1;
       }
     }
     return out;
@@ -351,6 +439,30 @@ export class CrlModel extends Module {
     const L = this.nLatents;
     const a = this.adjacencyParam.data;
     return Array.from({ length: L }, (_, j) => Array.from({ length: L }, (_, i) => (j < i ? a[i * L + j]! : 0)));
+  }
+
+  /**
+   * The cross-modal sparsity term: Σ |A_ij| over cross-modal pairs ("l1"), or Σ |A_ij|·π_i with π_i the
+   * path norm of f_i ("path"; see config.ts).
+   */
+  sparsityPenalty(): Tensor {
+    const weights = mask(abs(this.adjacencyParam), this.sparsityMask);
+    if (this.sparsityForm === "l1") return sum(weights);
+    return sum(mul(weights, transpose(this.parentPathNorm()))); // row i (child) × π_i
+  }
+
+  /** π_i = Σ_h |w_in[h,i]|·|w_out[h,i]|, a Lipschitz bound of f_i in its parent summary (1 × L). */
+  private parentPathNorm(): Tensor {
+    return sum(mul(abs(this.parentP), abs(this.parentOutW)), 0, { keepDims: true });
+  }
+
+  /** Edge strengths (L × L, row = child): |A_ij|, or |A_ij|·π_i under the path-norm sparsity. */
+  private edgeStrengths(): Float32Array {
+    const L = this.nLatents;
+    const a = this.adjacencyParam.data;
+    if (this.sparsityForm === "l1") return a.map(Math.abs);
+    const pi = noGrad(() => this.parentPathNorm()).data;
+    return a.map((v, idx) => Math.abs(v) * pi[Math.floor(idx / L)]!); // row i = child i
   }
 
   private parentSummary(zAll: Tensor): Tensor {
@@ -375,6 +487,11 @@ export class CrlModel extends Module {
         const row = (t: Tensor) => slice(t, 0, h, h + 1);
         source = add(source, mul(relu(add(mul(zAll, row(phi.a)), row(phi.c))), row(phi.d)));
       }
+    }
+    if (this.sparsityForm === "path") {
+      // Standardised over the batch (batch norm without affine): φ_j cannot grow to pass strength past A.
+      const centred = sub(source, mean(source, 0, { keepDims: true }));
+      source = div(centred, sqrt(addScalar(mean(square(centred), 0, { keepDims: true }), 1e-6)));
     }
     return matmul(source, transpose(mask(this.adjacencyParam, this.lowerMask)));
   }

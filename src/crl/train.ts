@@ -31,6 +31,8 @@ export interface CurvePoint {
   valRecon: number;
   valNll: number;
   sparsity: number;
+  /** The independence term on the evaluation split (label-free; 0 when the term is off). */
+  valIndependence?: number;
   /** With ground truth only: on the evaluation split. */
   mcc?: number;
   r2?: number;
@@ -312,7 +314,7 @@ function evaluatePoint(
   base: Pick<CurvePoint, "epoch" | "seconds" | "learningRate" | "trainLoss" | "trainRecon" | "trainNll">,
 ): CurvePoint {
   const val = model.evaluate(evalBatch);
-  const point: CurvePoint = { ...base, valLoss: val.loss.item(), valRecon: val.recon, valNll: val.nll, sparsity: val.sparsity };
+  const point: CurvePoint = { ...base, valLoss: val.loss.item(), valRecon: val.recon, valNll: val.nll, sparsity: val.sparsity, valIndependence: val.independence };
   if (truthEval) {
     const z = model.encode(evalBatch);
     const learned: Matrix = { rows: z.rows, cols: z.cols, data: Float64Array.from(z.data) };
