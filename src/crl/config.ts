@@ -43,8 +43,8 @@ export const CrlModelConfig = z.object({
   /** RealNVP coupling layers after the parent MLPs (0 = none: ε̂ = mid, a Gaussian-noise causal prior). */
   flowLayers: z.number().int().min(0).default(5),
   flowHidden: z.number().int().min(1).default(16),
-  /** |A_ij| at or below this is "no edge". */
-  edgeThreshold: z.number().min(0).default(0.01),
+  /** An edge strength (|A_ij|, or |A_ij|·π_i under the "path" sparsity) at or below this is "no edge". Default: MODE_DEFAULTS below. */
+  edgeThreshold: z.number().min(0).optional(),
   mode: CrlMode.default("default"),
   /**
    * Variational encoders (default mode): each encoder outputs a mean and a log-variance, z is sampled
@@ -75,8 +75,8 @@ export const CrlModelConfig = z.object({
    * lowers; the learned graph then thresholds |A_ij|·π_i. Default: MODE_DEFAULTS below.
    */
   sparsity: z.enum(["l1", "path"]).optional(),
-  /** Pairs the sparsity term covers: "cross" = cross-modal pairs only (the reference), "all" = every candidate edge j < i between modality latents. */
-  sparsityScope: z.enum(["cross", "all"]).default("cross"),
+  /** Pairs the sparsity term covers: "cross" = cross-modal pairs only (the reference), "all" = every candidate edge j < i between modality latents. Default: MODE_DEFAULTS below. */
+  sparsityScope: z.enum(["cross", "all"]).optional(),
   reconCoef: z.number().min(0).default(1),
   klCoef: z.number().min(0).default(0.01),
   sparsityCoef: z.number().min(0).default(0.001),
@@ -120,12 +120,26 @@ export const CrlModelConfig = z.object({
 export type CrlModelConfig = z.input<typeof CrlModelConfig>;
 export type ResolvedCrlModelConfig = z.output<typeof CrlModelConfig>;
 
-/** Defaults of the mode-dependent switches above: a field left unset takes its mode's value from here. */
+/**
+ * Defaults of the mode-dependent switches above: a field left unset takes its mode's value from here.
+ * Faithful is the public code's behaviour. The default mode's values were chosen on case a populations
+ * (data seeds 201–212 × 2 initialisations, never the benchmark's seeds 1–10; docs: issue 12's closing note):
+ * the independence term alone took the single-initialisation MCC at 60 epochs from 0.68 to 0.80, the content
+ * term (0.1) to 0.91 (0.3: 0.87, 1: 0.80), the path-norm sparsity over all pairs with threshold 0.1 kept the
+ * MCC (0.91) and lowered the SHD from 2.9 to 2.2.
+ */
 export const MODE_DEFAULTS = {
-  default: { independenceCoef: 0, independenceTarget: "inputs", sparsity: "l1", residualIndependenceCoef: 0, contentCoef: 0 },
-  faithful: { independenceCoef: 0, independenceTarget: "inputs", sparsity: "l1", residualIndependenceCoef: 0, contentCoef: 0 },
+  default: {
+    independenceCoef: 1, independenceTarget: "inputs", contentCoef: 0.1, residualIndependenceCoef: 0,
+    sparsity: "path", sparsityScope: "all", edgeThreshold: 0.1,
+  },
+  faithful: {
+    independenceCoef: 0, independenceTarget: "inputs", contentCoef: 0, residualIndependenceCoef: 0,
+    sparsity: "l1", sparsityScope: "cross", edgeThreshold: 0.01,
+  },
 } as const satisfies Record<CrlMode, {
-  independenceCoef: number; independenceTarget: "inputs" | "latents" | "both"; sparsity: "l1" | "path"; residualIndependenceCoef: number; contentCoef: number;
+  independenceCoef: number; independenceTarget: "inputs" | "latents" | "both"; contentCoef: number; residualIndependenceCoef: number;
+  sparsity: "l1" | "path"; sparsityScope: "cross" | "all"; edgeThreshold: number;
 }>;
 
 export const CrlTrainConfig = z.object({

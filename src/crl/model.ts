@@ -14,6 +14,9 @@
  *      with log|det|
  *   loss = reconCoef·Σ MSE(x, x̂) + klCoef·NLL([ε̂, all η] | N(0, I), log|det|)
  *          + sparsityCoef·‖A ⊙ crossModalMask‖₁ + consistencyCoef·Σ_m mean_k ‖z_{m,k} − z_{m,1}‖_F
+ *          (+ independenceCoef·Σ HSIC(η̂_{m,k}, x_{−m}) − contentCoef·Σ HSIC(ẑ_{m,i}, x_{−m}) in default mode:
+ *          the noise codes must be independent of the other modalities, the latents must depend on them;
+ *          see config.ts and dependence.ts)
  *
  * Modes (see config.ts): `faithful` keeps the public code's behaviour, defects included: deterministic
  * encoders; parents_i is the plain mean of the z_j with A_ij > threshold (a hard mask, so A gets no
@@ -115,6 +118,7 @@ export class CrlModel extends Module {
   readonly sparsityForm: "l1" | "path";
   readonly residualIndependenceCoef: number;
   readonly contentCoef: number;
+  readonly edgeThreshold: number;
   readonly independenceTarget: "inputs" | "latents" | "both";
   /** Draws the reparameterisation noise (variational mode). */
   private noiseRng: Rng;
@@ -147,6 +151,8 @@ export class CrlModel extends Module {
     this.sparsityForm = c.sparsity ?? MODE_DEFAULTS[c.mode].sparsity;
     this.residualIndependenceCoef = c.residualIndependenceCoef ?? MODE_DEFAULTS[c.mode].residualIndependenceCoef;
     this.contentCoef = c.contentCoef ?? MODE_DEFAULTS[c.mode].contentCoef;
+    this.edgeThreshold = c.edgeThreshold ?? MODE_DEFAULTS[c.mode].edgeThreshold;
+    const sparsityScope = c.sparsityScope ?? MODE_DEFAULTS[c.mode].sparsityScope;
     if (this.sparsityForm === "path" && c.mode === "faithful") throw new UsageError("sparsity \"path\" needs the default mode's differentiable parent gate", "use mode \"default\" or sparsity \"l1\"");
     this.noiseRng = rng.fork(5);
     const codeWidth = this.variational ? 2 : 1; // [mean, log-variance] per code dim
@@ -174,7 +180,7 @@ export class CrlModel extends Module {
       for (let j = 0; j < i; j++) {
         this.lowerMask[i * L + j] = 1;
         const modalityPair = owner[i] !== -1 && owner[j] !== -1;
-        if (modalityPair && (owner[i] !== owner[j] || c.sparsityScope === "all")) this.sparsityMask[i * L + j] = 1;
+        if (modalityPair && (owner[i] !== owner[j] || sparsityScope === "all")) this.sparsityMask[i * L + j] = 1;
       }
     }
 
@@ -428,7 +434,7 @@ export class CrlModel extends Module {
     const out = Array.from({ length: L }, () => new Array<number>(L).fill(0));
     for (let i = 0; i < L; i++) {
       for (let j = 0; j < i; j++) {
-        if (a[i * L + j]! > this.config.edgeThreshold) out[j]![i] = 1;
+        if (a[i * L + j]! > this.edgeThreshold) out[j]![i] = 1;
       }
     }
     return out;
@@ -474,7 +480,7 @@ export class CrlModel extends Module {
       const a = this.adjacencyParam.data;
       for (let i = 0; i < L; i++) {
         const parents: number[] = [];
-        for (let j = 0; j < i; j++) if (a[i * L + j]! > this.config.edgeThreshold) parents.push(j);
+        for (let j = 0; j < i; j++) if (a[i * L + j]! > this.edgeThreshold) parents.push(j);
         for (const j of parents) w[j * L + i] = 1 / parents.length;
       }
       return matmul(zAll, new Tensor(w, [L, L]));

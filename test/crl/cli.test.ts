@@ -51,8 +51,8 @@ test("personax crl train --config (synthetic) writes latents, curves and the PC 
     assert.equal(await runCli(["crl", "eval", "--run", join(dir, "run"), "--json"], evalIo), 0, evalIo.stderr.join("\n"));
     const scored = JSON.parse(evalIo.stdout.join(""));
     assert.equal(scored.rows, 40);
-    // The same latents and truth as the trainer's last evaluation.
-    assert.ok(Math.abs(scored.mcc - summary.final.mcc) < 1e-9, `${scored.mcc} vs ${summary.final.mcc}`);
+    // The same latents and truth as the trainer's last evaluation (up to the CSV's float32 round trip).
+    assert.ok(Math.abs(scored.mcc - summary.final.mcc) < 1e-6, `${scored.mcc} vs ${summary.final.mcc}`);
     assert.ok(Number.isInteger(scored.shd));
   } finally {
     rmSync(dir, { recursive: true, force: true });
