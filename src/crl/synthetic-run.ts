@@ -15,10 +15,13 @@ import { trainCrl, type CrlTrainCallbacks, type CrlTrainResult } from "./train.t
  * (case a, seeds 1–5, default mode: MCC 0.76 after 40 epochs, 0.83 after 100, 0.85 after 200). Both modes
  * get the same budget. The default mode's variational encoders get a 15-epoch KL warm-up: without it some
  * replicates lose latents to posterior collapse (case b, seed 2: MCC 0.35 → 0.87 with the warm-up).
+ * Since the default mode gained the independence and content terms (issue 12) it trains 60 epochs: on case a
+ * (data seeds 201–206 × 2 initialisations) 60 epochs gave MCC 0.91 ± 0.05; the faithful mode keeps its 200, so
+ * the comparison gives the reference the larger budget.
  */
 export function syntheticTrainDefaults(mode: CrlMode) {
   return {
-    epochs: 200,
+    epochs: mode === "default" ? 60 : 200,
     learningRate: 3e-3,
     batchSize: 256,
     evalEvery: 10,
