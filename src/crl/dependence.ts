@@ -10,35 +10,13 @@
  * more than the rest of the training step; the loops below take well under 1 ms.
  */
 import { Tensor } from "../nn/tensor.ts";
+import { selectKthInPlace } from "../stats/select-kth.ts";
 
 /** A doubly centred Gram matrix of a block the gradient does not flow into (e.g. observed inputs). */
 export interface CentredGram {
   n: number;
   centred: Float64Array;
   norm: number;
-}
-
-/** k-th smallest value (0-based) of `values` (reordered in place): Hoare quickselect. */
-function select(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! < pivot) i++;
-      while (values[j]! > pivot) j--;
-      if (i <= j) {
-        const t = values[i]!; values[i] = values[j]!; values[j] = t;
-        i++; j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k]!;
-  }
-  return values[k]!;
 }
 
 /** Pairwise squared distances (n × n) of the rows of an n × d row-major block. */
@@ -64,7 +42,7 @@ function medianWidth(distances: Float64Array, n: number): number {
   let k = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (distances[i * n + j]! > 0) upper[k++] = distances[i * n + j]!;
   if (k === 0) return 1;
-  return select(upper.subarray(0, k), k >> 1);
+  return selectKthInPlace(upper.subarray(0, k), k >> 1);
 }
 
 /** Gaussian Gram matrix K (median-heuristic width w) and its doubly centred form HKH. */
