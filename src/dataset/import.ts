@@ -37,6 +37,8 @@ export interface ImportOptions {
   protocol?: string;
   /** Category dictionaries to store with the persons. */
   categories?: CategoryRow[];
+  /** Parquet files read as one table instead of `file` (a Hub download; `file` is then its folder). */
+  files?: string[];
   onProgress?: ProgressCallback;
 }
 
@@ -80,7 +82,7 @@ export async function importFile(store: Store, file: string, options: ImportOpti
   const progress = options.onProgress ?? (() => undefined);
   if (!existsSync(file)) throw new DataError(file, 0, undefined, "no such file", "check the path");
   // A directory is a Hugging Face export: read all of its data/train-*.parquet shards as one table.
-  const shards = statSync(file).isDirectory() ? hfShards(file) : undefined;
+  const shards = options.files ?? (statSync(file).isDirectory() ? hfShards(file) : undefined);
   const kind = shards ? "parquet" : fileKind(file);
   if (!shards && statSync(file).size === 0) {
     throw new DataError(file, 1, undefined, "the file is empty", kind === "csv" ? "write a header row and at least one data row" : "re-export the file; it has no content");
@@ -440,7 +442,7 @@ function missingColumn(file: string, row: number, column: string, format: string
     `add the column, or if the file names it differently, map it: --mapping map.json with {"<your name>": "${column}"}`);
 }
 
-function resolveFormat(format: ImportFormat, header: string[], metadata: HfMetadata | undefined, file: string, row: number): Exclude<ImportFormat, "auto"> {
+export function resolveFormat(format: ImportFormat, header: string[], metadata: HfMetadata | undefined, file: string, row: number): Exclude<ImportFormat, "auto"> {
   if (format !== "auto") return format;
   if (metadata) return metadata.flavour;
   const lower = new Set(header.map((h) => h.toLowerCase()));
@@ -451,7 +453,7 @@ function resolveFormat(format: ImportFormat, header: string[], metadata: HfMetad
     "pass --format celeb|athle|persons, and a --mapping if the column names differ");
 }
 
-async function readHfMetadata(store: Store, file: string): Promise<HfMetadata | undefined> {
+export async function readHfMetadata(store: Store, file: string): Promise<HfMetadata | undefined> {
   const rows = await store.query<{ v: string }>(`SELECT decode(value) AS v FROM parquet_kv_metadata(${lit(file)}) WHERE decode(key) = 'personax'`);
   if (!rows[0]) return undefined;
   try {

@@ -10,6 +10,7 @@ import { DataError, UsageError } from "../errors.ts";
 import { openStore, firstLine, Store } from "./store.ts";
 import { chooseFlavour, planWide } from "./wide.ts";
 import { lit } from "./layout.ts";
+import { isHfPath, resolveHfPath } from "./hf-path.ts";
 import type { Flavour } from "./schema.ts";
 
 export interface Table {
@@ -41,6 +42,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  */
 export async function readTable(source: Store | string, options: ReadTableOptions = {}): Promise<Table> {
   if (source instanceof Store) return readStoreTable(source, options);
+  if (isHfPath(source)) return readHfTable(source, options);
   const ext = extname(source).toLowerCase();
   if (!existsSync(source)) throw new DataError(source, 0, undefined, "no such file", "check the path");
   if (ext === ".duckdb" || ext === ".db") {
@@ -51,11 +53,24 @@ export async function readTable(source: Store | string, options: ReadTableOption
     throw new UsageError(`cannot read ${source}: unknown extension "${ext}"`, "pass a .csv, .parquet or .duckdb file");
   }
   if (statSync(source).size === 0) throw new DataError(source, 1, undefined, "the file is empty", "write a header row and at least one data row");
+  return readFiles([source], ext, source, options);
+}
+
+/** hf://datasets/OWNER/NAME[@rev]/path-or-glob: the matching files, from the Hub cache (downloaded if missing). */
+async function readHfTable(source: string, options: ReadTableOptions): Promise<Table> {
+  const { files } = await resolveHfPath(source);
+  const kinds = new Set(files.map((f) => extname(f).toLowerCase()));
+  if (kinds.size === 1 && kinds.has(".parquet")) return readFiles(files, ".parquet", source, options);
+  if (files.length === 1) return readTable(files[0]!, options);
+  throw new UsageError(`${source} matches ${files.length} files that are not all Parquet`, "name one file, or a glob of Parquet files");
+}
+
+async function readFiles(files: string[], ext: string, source: string, options: ReadTableOptions): Promise<Table> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
     const from = ext === ".parquet"
-      ? `read_parquet(${lit(source)})`
+      ? `read_parquet([${files.map(lit).join(", ")}])`
       : `read_csv(${lit(source)}, header = true, all_varchar = true, ${ext === ".tsv" ? "delim = '\\t', " : ""}sample_size = -1)`;
     let reader;
     try {

@@ -8,7 +8,9 @@ import { z } from "zod";
 import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption } from "../options.ts";
 import { ConfigError, UsageError } from "../../errors.ts";
-import { openStore } from "../../dataset/store.ts";
+import { openStore, type Store } from "../../dataset/store.ts";
+import { importHf, type HfImportOptions } from "../../dataset/hf-import.ts";
+import { formatMappingPlan } from "../../dataset/hf-mapping.ts";
 import { IMPORT_FORMATS, importFile, readMappingFile } from "../../dataset/import.ts";
 import { readJsonFile } from "../../dataset/json-file.ts";
 import { exportCsv, exportHf, exportParquet, exportTable } from "../../dataset/export.ts";
@@ -56,7 +58,11 @@ export const synthCommand = (io: CliIo) => {
 
 const ImportOptions = z.object({
   store: z.string().min(1),
-  file: z.string().min(1),
+  file: z.string().min(1).optional(),
+  hf: z.string().min(1).optional(),
+  revision: z.string().min(1).optional(),
+  split: z.string().min(1).optional(),
+  unknown: z.enum(["refuse", "ignore"]),
   format: z.enum(IMPORT_FORMATS),
   mapping: z.string().optional(),
   categories: z.string().optional(),
@@ -80,7 +86,11 @@ export const importCommand = (io: CliIo) =>
   new Command("import")
     .description("import a persons table (CelebPersona/AthlePersona layout, HF export folder, or store columns) into a store, atomically")
     .requiredOption("--store <path>", "PersonaX store (.duckdb; created if missing)")
-    .requiredOption("--file <path>", ".csv, .tsv, .json, .jsonl, .parquet, or a Hugging Face export folder")
+    .option("--file <path>", ".csv, .tsv, .json, .jsonl, .parquet, or a Hugging Face export folder")
+    .option("--hf <owner/name>", "a dataset on the Hugging Face Hub (e.g. Persona-X/celebpersona), downloaded into the HF cache; honours HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_OFFLINE")
+    .option("--revision <rev>", "with --hf: branch, tag or commit (default main)")
+    .option("--split <name>", "with --hf: the split whose Parquet files are imported (default train, else all)")
+    .option("--unknown <policy>", "with --hf: columns the layout does not know: refuse (list them and stop) or ignore", "refuse")
     .option("--format <name>", `one of: ${IMPORT_FORMATS.join(", ")}`, "auto")
     .option("--mapping <file>", `JSON mapping of the file's column names to layout names, e.g. {"Height_cm": "Height(cm)", "notes": null}`)
     .option("--categories <file>", `JSON dictionaries of the categorical codes, e.g. {"gender": ["female", "male"]} (a synth truth JSON works)`)
@@ -90,12 +100,22 @@ export const importCommand = (io: CliIo) =>
     .option("--json", "print the result as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(ImportOptions, raw, "import");
+      if ((opts.file === undefined) === (opts.hf === undefined)) throw new UsageError("personax import: give exactly one of --file and --hf", "see 'personax import --help'");
+      if (!opts.hf && (opts.revision || opts.split)) throw new UsageError("personax import: --revision and --split go with --hf", "add --hf OWNER/NAME or drop them");
       const mapping = opts.mapping ? await readMappingFile(opts.mapping) : undefined;
       const categories = opts.categories ? await readCategoriesFile(opts.categories) : undefined;
       const store = await openStore(opts.store, { memoryLimit: opts.memoryLimit });
+      if (opts.hf) {
+        try {
+          await importFromHub(io, store, opts.hf, { ...opts, mapping, mappingFile: opts.mapping, categories });
+        } finally {
+          store.close();
+        }
+        return;
+      }
       const bar = io.progress({ label: "import", total: 4 });
       try {
-        const result = await importFile(store, opts.file, {
+        const result = await importFile(store, opts.file!, {
           format: opts.format, mapping, mappingFile: opts.mapping, categories, protocol: opts.protocol, replace: opts.replace, onProgress: bar.callback,
         });
         bar.finish();
@@ -106,6 +126,35 @@ export const importCommand = (io: CliIo) =>
         store.close();
       }
     });
+
+/** `import --hf`: download with a byte progress bar, print the schema and mapping, import. */
+async function importFromHub(io: CliIo, store: Store, repo: string,
+  opts: Omit<HfImportOptions, "onPlan" | "onDownload" | "onProgress"> & { json: boolean }): Promise<void> {
+  const download = io.progress({ label: "download", total: 0, unit: "MB" });
+  const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+  const bar = io.progress({ label: "import", total: 4 });
+  let planText = "";
+  try {
+    const result = await importHf(store, repo, {
+      ...opts,
+      onDownload: (done, total, note) => download.update(mb(done), mb(total), note),
+      onPlan: (plan) => {
+        download.finish();
+        planText = formatMappingPlan(plan);
+        if (!opts.json) io.out(planText);
+      },
+      onProgress: bar.callback,
+    });
+    bar.finish();
+    io.out(opts.json ? JSON.stringify(result, null, 2)
+      : `imported ${result.persons} ${result.flavours.join("+")} persons from ${result.source} (commit ${result.commit.slice(0, 12)}, ` +
+        `${result.offline ? "offline from the cache" : `${(result.downloadedBytes / 1e6).toFixed(1)} MB downloaded${result.resumed ? `, ${result.resumed} resumed` : ""}`}): ` +
+        `${result.faceAttributes} face rows, ${result.assessments} assessments, ${result.finals} finals, ${result.embeddings} embeddings`);
+  } catch (error) {
+    if (opts.json && planText) io.err(planText);
+    throw error;
+  }
+}
 
 const ExportOptions = z.object({
   store: z.string().min(1),
