@@ -6,7 +6,8 @@
 import { Command } from "commander";
 import { z } from "zod";
 import type { CliIo } from "../io.ts";
-import { parseOptions, seedOption } from "../options.ts";
+import { parseOptions, seedOption, splitList } from "../options.ts";
+import { writeLinkedStore } from "../../synth/linked-latents.ts";
 import { ConfigError, UsageError } from "../../errors.ts";
 import { openStore, type Store } from "../../dataset/store.ts";
 import { importHf, type HfImportOptions } from "../../dataset/hf-import.ts";
@@ -53,8 +54,29 @@ export const synthCommand = (io: CliIo) => {
       bar.finish();
       io.out(opts.json ? JSON.stringify(result, null, 2) : `wrote ${result.rows} ${opts.flavour} rows to ${result.file}\ntruth: ${result.truthFile}`);
     });
+  synth.command("linked")
+    .description("a CelebPersona-like store whose embedding latents set known columns (face latent → facial attribute, text latent → trait, shared → height), to score 'crl interpret'")
+    .option("--n <rows>", "number of persons", "2000")
+    .option("--seed <n>", "random seed", "0")
+    .option("--latent-dims <face,text>", "face and text latent sizes", "10,5")
+    .option("--shared <n>", "shared latent size", "3")
+    .option("--dim <n>", "embedding length of every measurement", "1024")
+    .requiredOption("--out <file>", "x.duckdb (x.truth.json with latent_links and x.latents.csv with the true latents are written beside it)")
+    .option("--json", "print the result as JSON", false)
+    .action(async (raw) => {
+      const opts = parseOptions(SynthLinkedOptions, raw, "synth linked");
+      const dims = splitList(opts.latentDims).map(Number);
+      if (dims.length !== 2 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new UsageError("personax synth linked: --latent-dims needs two positive integers", "e.g. --latent-dims 10,5");
+      const result = await writeLinkedStore(opts.out, { n: opts.n, seed: opts.seed, latentDims: [dims[0]!, dims[1]!], sharedDim: opts.shared, dim: opts.dim });
+      io.out(opts.json ? JSON.stringify(result, null, 2) : `wrote ${result.rows} linked celeb persons with embeddings to ${result.store}\ntruth: ${result.truthFile}\ntrue latents: ${result.latentsFile}`);
+    });
   return synth;
 };
+
+const SynthLinkedOptions = z.object({
+  n: z.coerce.number().int().min(20).max(1_000_000), seed: seedOption, latentDims: z.string(), shared: z.coerce.number().int().min(1).max(20),
+  dim: z.coerce.number().int().min(2).max(8192), out: z.string().regex(/\.duckdb$/i, "must end in .duckdb"), json: z.boolean(),
+});
 
 const ImportOptions = z.object({
   store: z.string().min(1),
