@@ -2,7 +2,10 @@ import { Command } from "commander";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { CliIo } from "../io.ts";
-import { parseOptions, seedOption } from "../options.ts";
+import { readFile } from "node:fs/promises";
+import { parseOptions, seedOption, splitList } from "../options.ts";
+import { UsageError } from "../../errors.ts";
+import { interpretCrlRun, scoreInterpretation } from "../../crl/interpret.ts";
 import { CrlMode } from "../../crl/config.ts";
 import { loadCrlRunConfig, runCrlFromConfig } from "../../crl/run-config.ts";
 import { runSyntheticCase, syntheticTrainDefaults } from "../../crl/synthetic-run.ts";
@@ -10,6 +13,10 @@ import { evaluateCrlRun } from "../../crl/evaluate.ts";
 import { saveCurves } from "../../crl/curves.ts";
 import { crlCaseIds } from "../../synth/crl-cases.ts";
 
+const InterpretOptions = z.object({
+  run: z.string().min(1), store: z.string().min(1), tests: z.string(), alpha: z.coerce.number().gt(0).lt(1), columns: z.string().optional(),
+  split: z.enum(["all", "eval"]), links: z.string().optional(), truth: z.string().optional(), json: z.boolean(),
+});
 const TrainOptions = z.object({ config: z.string().min(1), json: z.boolean() });
 const EvalOptions = z.object({ run: z.string().min(1), truth: z.string().optional(), method: z.enum(["pearson", "spearman"]), json: z.boolean() });
 const BenchCaseOptions = z.object({
@@ -115,5 +122,46 @@ export const crlCommand = (io: CliIo) => {
       }
     });
 
+  crl.command("interpret")
+    .description("name each learned latent by the columns it depends on (Level I tests + BH over latents × columns, effect sizes) and draw the named latent graph")
+    .requiredOption("--run <dir>", "output folder of 'personax crl train'")
+    .requiredOption("--store <path>", "the store the run was trained on (or a CSV/Parquet/hf:// table with the same ids)")
+    .option("--tests <names>", "Level I tests, comma-separated; the first decides significance", "rcit")
+    .option("--alpha <level>", "significance level after BH", "0.05")
+    .option("--columns <names>", "columns to test, comma-separated (default: every numeric column)")
+    .option("--split <rows>", "all or eval (the run's evaluation split)", "all")
+    .option("--links <truth.json>", "synthetic truth with latent_links (personax synth linked): score the names; needs --truth")
+    .option("--truth <csv>", "true latents by id (the .latents.csv of personax synth linked)")
+    .option("--json", "print JSON", false)
+    .action(async (raw) => {
+      const opts = parseOptions(InterpretOptions, raw, "crl interpret");
+      if (Boolean(opts.links) !== Boolean(opts.truth)) throw new UsageError("personax crl interpret: --links and --truth go together", "pass both to score the names, or neither");
+      const bar = io.progress({ label: "interpret", total: 1, unit: "tests" });
+      const result = await interpretCrlRun({
+        runDir: opts.run, store: opts.store, tests: splitList(opts.tests), alpha: opts.alpha, split: opts.split,
+        columns: opts.columns ? splitList(opts.columns) : undefined, onProgress: bar.callback,
+      });
+      bar.finish();
+      const score = opts.links && opts.truth ? await scoreRunInterpretation(result, opts.truth, opts.links) : undefined;
+      if (opts.json) io.out(JSON.stringify({ ...result, pairs: undefined, score }, null, 2));
+      else {
+        io.out([
+          `${result.latents.length} latents × ${result.columns.length} columns on ${result.rows} persons (${result.tests.join(", ")}, BH, α = ${result.alpha}):`,
+          ...result.latents.map((l) => `  ${l.label}`),
+          ...(score ? [`named the linked column for ${score.correct} of ${score.linked} linked latents (${(100 * score.fraction).toFixed(0)} %): ` +
+            score.details.map((d) => `${d.truth}→${d.column} as ${d.learned || "?"} ${d.correct ? "✓" : `✗ (${d.named.join(", ") || "nothing"})`}`).join("; ")] : []),
+          `written: ${result.files.join(", ")}`,
+        ].join("\n"));
+      }
+    });
+
   return crl;
 };
+
+/** Scores the names against the links of a linked synthetic store (truth JSON) via the MCC matching of the true latents. */
+async function scoreRunInterpretation(result: Awaited<ReturnType<typeof interpretCrlRun>>, truthCsv: string, linksJson: string) {
+  const truth = JSON.parse(await readFile(linksJson, "utf8")) as { latent_links?: Array<{ latent: string; column: string }> };
+  if (!truth.latent_links) throw new UsageError(`${linksJson} has no latent_links`, "pass the .truth.json written by 'personax synth linked'");
+  const evaluation = await evaluateCrlRun(result.runDir, { truthPath: truthCsv });
+  return scoreInterpretation(result, evaluation.pairs, truth.latent_links);
+}
