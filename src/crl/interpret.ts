@@ -17,6 +17,7 @@ import type { NumericTable } from "../citest/table.ts";
 import { runLevel1, type Level1Cell } from "../citest/level1.ts";
 import { latentGraphDot, renderDot } from "./latent-graph.ts";
 import { graphAdjacency } from "./run-config.ts";
+import { spearman } from "../traits/spearman.ts";
 import type { ProgressCallback } from "../cli/progress.ts";
 
 export interface InterpretOptions {
@@ -161,7 +162,7 @@ export function effectSize(latent: Float64Array, column: Float64Array): { effect
     if (Number.isNaN(latent[i]!) || Number.isNaN(column[i]!)) continue;
     xs.push(latent[i]!); ys.push(column[i]!);
   }
-  const rho = pearson(ranks(xs), ranks(ys));
+  const rho = spearman(xs, ys).rho || 0; // NaN (a constant side) counts as no association
   const sign = rho < 0 ? -1 : 1;
   const distinct = new Set(ys);
   if (distinct.size > FEW_VALUES) return { effect: Math.abs(rho), kind: "spearman", sign };
@@ -173,28 +174,6 @@ export function effectSize(latent: Float64Array, column: Float64Array): { effect
   for (const x of xs) ssTotal += (x - mean) ** 2;
   for (const g of groups.values()) ssBetween += g.n * (g.sum / g.n - mean) ** 2;
   return { effect: ssTotal > 0 ? Math.sqrt(ssBetween / ssTotal) : 0, kind: "eta", sign };
-}
-
-function ranks(values: number[]): number[] {
-  const order = values.map((v, i) => i).sort((a, b) => values[a]! - values[b]!);
-  const out = new Array<number>(values.length);
-  for (let k = 0; k < order.length;) {
-    let end = k;
-    while (end + 1 < order.length && values[order[end + 1]!] === values[order[k]!]) end++;
-    for (let t = k; t <= end; t++) out[order[t]!] = (k + end) / 2;
-    k = end + 1;
-  }
-  return out;
-}
-
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { const da = a[i]! - ma, db = b[i]! - mb; sab += da * db; saa += da * da; sbb += db * db; }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
 interface RunLatents { ids: string[]; split: string[]; latentNames: string[]; latents: number[][] }
