@@ -3,7 +3,7 @@
 # Called by `npm ci` (preinstall), `npm start` and `npm test`. Without root or apt the project still
 # works: the numeric core falls back to portable TypeScript and says so.
 set -u
-packages=(libopenblas-dev liblapacke-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev pkg-config redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,6 +27,11 @@ export interface Level1Options {
   /** Worker threads for kernel-test cells (0 = this thread). Default: 2 when the kernel work is large enough to pay for starting them. */
   workers?: number;
   onProgress?: (done: number, total: number, note?: string) => void;
+  /**
+   * Runs the cells somewhere else (e.g. on queue workers, src/scale/level1-queue.ts) instead of this
+   * process's threads; `onOutcome` takes each cell's outcome (with the task's index) as it arrives.
+   */
+  runCells?: (data: NumericTable, tasks: CellTask[], onOutcome: (o: CellOutcome) => void) => Promise<void>;
 }
 
 export interface Level1Cell {
@@ -161,25 +166,8 @@ export async function runLevel1(options: Level1Options): Promise<Level1Result> {
   const total = tasks.length;
   let done = 0;
   const report = (note?: string) => options.onProgress?.(done, total, note);
-  const heavy = tasks.filter((t) => isExpensive(t.test));
-  const light = tasks.filter((t) => !isExpensive(t.test));
-  // A worker costs ~0.5 s of CPU to start (it loads the modules again); with the WebAssembly pair loop a
-  // cost unit is ~2e-10 s, so workers pay off from about 8e9 units (≈ 1.5 s of single-thread work).
-  const distinct = heavy.length ? distinctCounts(options.data, [...new Set(heavy.flatMap((t) => [t.row, t.col]))]) : new Map();
-  const heavyCost = heavy.reduce((sum, t) => sum + kernelCellCost(distinct, t), 0);
-  const workers = options.workers ?? (heavyCost >= 8e9 ? 2 : 0);
-  const heavyPromise = heavy.length && workers > 0
-    ? runCellsOnWorkers(options.data, heavy, workers, (o) => { outcomes[o.index] = o; done++; report(); })
-    : Promise.resolve();
-  const inline = workers > 0 ? light : [...light, ...heavy];
-  const columns = new Level1Columns(options.data);
-  for (const task of inline) {
-    outcomes[task.index] = runCell(options.data, task, columns);
-    done++;
-    report();
-    if (workers > 0 && done % 8 === 0) await new Promise((r) => setImmediate(r)); // let worker messages through
-  }
-  await heavyPromise;
+  if (options.runCells) await options.runCells(options.data, tasks, (o) => { outcomes[o.index] = o; done++; report(); });
+  else await runCellsHere(options, tasks, outcomes, () => { done++; report(); });
   const results: Level1TestResult[] = options.tests.map((test) => {
     const mine = tasks.filter((t) => t.test === test);
     const ps = mine.map((t) => outcomes[t.index]!.p ?? Number.NaN);
@@ -255,4 +243,27 @@ export function matrixJson(result: Level1TestResult): Record<string, unknown> {
       trait: c.trait, group: c.group, ...(c.dof !== undefined ? { dof: c.dof } : {}), ...(c.error ? { error: c.error } : {}),
     })),
   };
+}
+
+/** Kernel-test cells on worker threads when the work is large enough, everything else in this thread. */
+async function runCellsHere(options: Level1Options, tasks: CellTask[], outcomes: CellOutcome[], onDone: () => void): Promise<void> {
+  const heavy = tasks.filter((t) => isExpensive(t.test));
+  const light = tasks.filter((t) => !isExpensive(t.test));
+  // A worker costs ~0.5 s of CPU to start (it loads the modules again); with the WebAssembly pair loop a
+  // cost unit is ~2e-10 s, so workers pay off from about 8e9 units (≈ 1.5 s of single-thread work).
+  const distinct = heavy.length ? distinctCounts(options.data, [...new Set(heavy.flatMap((t) => [t.row, t.col]))]) : new Map();
+  const heavyCost = heavy.reduce((sum, t) => sum + kernelCellCost(distinct, t), 0);
+  const workers = options.workers ?? (heavyCost >= 8e9 ? 2 : 0);
+  const heavyPromise = heavy.length && workers > 0
+    ? runCellsOnWorkers(options.data, heavy, workers, (o) => { outcomes[o.index] = o; onDone(); })
+    : Promise.resolve();
+  const inline = workers > 0 ? light : [...light, ...heavy];
+  const columns = new Level1Columns(options.data);
+  let inlineDone = 0;
+  for (const task of inline) {
+    outcomes[task.index] = runCell(options.data, task, columns);
+    onDone();
+    if (workers > 0 && ++inlineDone % 8 === 0) await new Promise((r) => setImmediate(r)); // let worker messages through
+  }
+  await heavyPromise;
 }

@@ -45,25 +45,54 @@ export function resampleRows(data: Matrix, rng: Rng): Matrix {
   return out;
 }
 
+export type BootstrapPcOptions = PcCoreOptions & { replicates: number; rng: Rng; onProgress?: (done: number, total: number) => void };
+
+/**
+ * One bootstrap replicate: resample the rows with `rng.fork(b)`, prepare the test on the resample, rerun
+ * PC, and return the edge type of every pair i < j (row-major). A replicate depends only on the data, the
+ * seed and b, so replicates can run anywhere (threads, queue workers) and be summarised together.
+ */
+export function bootstrapReplicate(data: Matrix, nodes: readonly string[], prepare: (data: Matrix) => CiQueryFn,
+  options: PcCoreOptions, rng: Rng, b: number): EdgeType[] {
+  const sample = resampleRows(data, rng.fork(b));
+  const g = pc(nodes, prepare(sample), { ...options, recordTests: false, onProgress: undefined }).graph; // progress counts replicates
+  const types: EdgeType[] = [];
+  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) types.push(edgeTypeOf(g, i, j));
+  return types;
+}
+
 /**
  * Bootstrap stability of PC: B times, resample the rows with replacement (replicate b uses `rng.fork(b)`,
  * so a replicate does not depend on how many came before), prepare the test on the resample, rerun PC,
  * and count the edge type of every pair. `prepare` builds the CI query for a data matrix.
  */
 export function bootstrapPc(data: Matrix, nodes: readonly string[], prepare: (data: Matrix) => CiQueryFn,
-  options: PcCoreOptions & { replicates: number; rng: Rng; onProgress?: (done: number, total: number) => void }): BootstrapResult {
+  options: BootstrapPcOptions): BootstrapResult {
   const { replicates, rng } = options;
+  checkReplicates(replicates);
+  const perReplicate: EdgeType[][] = [];
+  for (let b = 0; b < replicates; b++) {
+    perReplicate.push(bootstrapReplicate(data, nodes, prepare, options, rng, b));
+    options.onProgress?.(b + 1, replicates);
+  }
+  return summarizeBootstrap(nodes, perReplicate);
+}
+
+export function checkReplicates(replicates: number): void {
   if (!Number.isInteger(replicates) || replicates < 1) throw new RangeError(`replicates must be a positive integer, got ${replicates}`);
+}
+
+/** Edge-type frequencies and the consensus graph from the replicates' edge types (in replicate order). */
+export function summarizeBootstrap(nodes: readonly string[], perReplicate: readonly EdgeType[][]): BootstrapResult {
+  const replicates = perReplicate.length;
   const n = nodes.length;
   const counts = Array.from({ length: n * n }, () => new Map<EdgeType, number>());
-  for (let b = 0; b < replicates; b++) {
-    const sample = resampleRows(data, rng.fork(b));
-    const g = pc(nodes, prepare(sample), { ...options, recordTests: false, onProgress: undefined }).graph; // progress counts replicates
+  for (const types of perReplicate) {
+    let k = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-      const t = edgeTypeOf(g, i, j), m = counts[i * n + j]!;
+      const t = types[k++]!, m = counts[i * n + j]!;
       m.set(t, (m.get(t) ?? 0) + 1);
     }
-    options.onProgress?.(b + 1, replicates);
   }
   const consensus = Graph.empty(nodes);
   const pairs: PairFrequency[] = [];

@@ -7,6 +7,7 @@ import { embedCommand } from "./embed.ts";
 import { discoverCommand } from "./discover.ts";
 import { level1Command } from "./level1.ts";
 import { crlCommand } from "./crl.ts";
+import { workerCommand } from "./worker.ts";
 
 /** Every top-level command. Adding a command means one file in this folder and one line here. */
 export const commandFactories: Array<(io: CliIo) => Command> = [
@@ -17,4 +18,5 @@ export const commandFactories: Array<(io: CliIo) => Command> = [
   discoverCommand,
   level1Command,
   crlCommand,
+  workerCommand,
 ];

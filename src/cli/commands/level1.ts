@@ -8,6 +8,8 @@ import { writeLevel1Outputs } from "../../citest/level1-output.ts";
 import { numericTableFrom } from "../../citest/table.ts";
 import { ciTestNames } from "../../citest/registry.ts";
 import { UsageError } from "../../errors.ts";
+import { JobQueue } from "../../scale/producer.ts";
+import { level1OnQueue } from "../../scale/level1-queue.ts";
 
 const Options = z.object({
   data: z.string().min(1),
@@ -22,6 +24,7 @@ const Options = z.object({
   out: z.string().min(1),
   json: z.boolean(),
   flavour: z.enum(["celeb", "athle"]).optional(),
+  queue: z.string().min(1).optional(),
 });
 
 export const level1Command = (io: CliIo) =>
@@ -37,6 +40,7 @@ export const level1Command = (io: CliIo) =>
     .option("--correct <method>", "multiple-testing correction per test: bh or none", "bh")
     .option("--seed <n>", "seed of RCIT's random features", "0")
     .option("--workers <n>", "worker threads for the kernel tests (0 = none; default: 2 when the work is large enough)")
+    .option("--queue <url>", "run the cells on queue workers ('personax worker') through this Redis, e.g. redis://127.0.0.1:6379")
     .requiredOption("--out <dir>", "output folder")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
@@ -48,10 +52,16 @@ export const level1Command = (io: CliIo) =>
       const data = numericTableFrom(table, opts.data, [...rows, ...cols]);
       const total = tests.length * rows.length * cols.length;
       const bar = io.progress({ label: "level1", total });
-      const result = await runLevel1({
-        data, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, seed: opts.seed,
-        workers: opts.workers, onProgress: (done, all) => bar.update(done, all),
-      });
+      const queue = opts.queue ? await JobQueue.open({ redisUrl: opts.queue, onEvent: (m) => io.err(m) }) : undefined;
+      let result;
+      try {
+        result = await runLevel1({
+          data, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, seed: opts.seed,
+          workers: opts.workers, onProgress: (done, all) => bar.update(done, all), runCells: queue && level1OnQueue(queue),
+        });
+      } finally {
+        await queue?.close();
+      }
       bar.finish();
       const files = await writeLevel1Outputs(result, opts.out);
       if (opts.json) io.out(JSON.stringify(result.summary, null, 2));

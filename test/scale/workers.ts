@@ -1,0 +1,43 @@
+/** Queue worker processes for tests: `personax worker` run from source under tsx, with short stall timers. */
+import { spawn, type ChildProcess } from "node:child_process";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Everything the worker wrote to stderr (its events). */
+  log(): string;
+  /** Jobs it completed, from its closing line (after stop()). */
+  completed(): number;
+  /** SIGTERM: finish the active jobs, then exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: die at once, holding whatever job it had. */
+  kill(): Promise<void>;
+}
+
+/** Short locks so that a killed worker's job is taken over within about a second. */
+export const FAST_STALLS = ["--lock-duration", "1500", "--stalled-interval", "500"];
+
+export function startWorker(redisUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): WorkerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "worker", "--redis", redisUrl, ...FAST_STALLS, ...args],
+    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "", stdout = "";
+  child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
+  child.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return { child, log: () => stderr, completed: () => Number(/(\d+) jobs done/.exec(stdout)?.[1] ?? Number.NaN), stop: () => signal("SIGTERM"), kill: () => signal("SIGKILL") };
+}
+
+/** Resolves when the worker's log matches (e.g. it is serving the queues). */
+export async function waitForLog(worker: WorkerProcess, pattern: RegExp, timeoutMs = 300_000): Promise<void> {
+  const started = Date.now();
+  while (!pattern.test(worker.log())) {
+    if (worker.child.exitCode !== null) throw new Error(`worker exited early: ${worker.log()}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`worker log never matched ${pattern}: ${worker.log()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
