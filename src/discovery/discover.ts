@@ -6,7 +6,7 @@ import { DataError, UsageError } from "../errors.ts";
 import { fromColumns, type Matrix } from "../linalg/matrix.ts";
 import { svgToPng } from "../report/png.ts";
 import { Rng } from "../util/rng.ts";
-import { bootstrapPc, type BootstrapResult } from "./bootstrap.ts";
+import { bootstrapPc, summarizeBootstrap, type BootstrapResult, type EdgeType } from "./bootstrap.ts";
 import { dropMissingRows, prepareRegistryTest } from "./ci-tests.ts";
 import { edgesJson, matrixCsv, pcResultToJson, renderGraphSvg, toDot } from "./export.ts";
 import { knowledgeFromSpec, type KnowledgeSpec } from "./knowledge.ts";
@@ -36,8 +36,30 @@ export interface DiscoverPcOptions {
   threads?: number;
   /** Output folder. */
   out: string;
+  /**
+   * Runs the bootstrap replicates somewhere else (e.g. on queue workers, src/scale/pc-bootstrap-queue.ts);
+   * returns each replicate's edge types (bootstrapReplicate's layout), in replicate order.
+   */
+  runReplicates?: (job: BootstrapReplicatesJob) => Promise<EdgeType[][]>;
   /** Progress of the PC run (distinct tests per depth, note "PC depth d tests") and then of the bootstrap replicates. */
   onProgress?: (done: number, total: number, note?: string) => void;
+}
+
+/** Everything a bootstrap replicate depends on (plain data, so it can travel to other processes). */
+export interface BootstrapReplicatesJob {
+  /** The complete rows of the data (rows with a missing value dropped), one column per node. */
+  data: Matrix;
+  nodes: string[];
+  test: string;
+  knowledge?: KnowledgeSpec;
+  alpha: number;
+  depth?: number;
+  ucRule?: UcRule;
+  ucPriority?: UcPriority;
+  faithful?: boolean;
+  seed: number;
+  replicates: number;
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface DiscoverPcSummary {
@@ -90,10 +112,14 @@ export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPc
   let boot: BootstrapResult | undefined;
   if (options.bootstrap && options.bootstrap > 0) {
     const clean = dropMissingRows(data).data;
-    boot = bootstrapPc(clean, names, (d) => prepareRegistryTest(options.test, d, undefined, names), {
-      alpha: options.alpha, depth: options.depth, knowledge, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful,
-      replicates: options.bootstrap, rng: new Rng(options.seed ?? 0), onProgress: options.onProgress && ((done, total) => options.onProgress!(done, total, "bootstrap replicates")),
-    });
+    const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(done, total, "bootstrap replicates"));
+    boot = options.runReplicates
+      ? summarizeBootstrap(names, await options.runReplicates({ data: clean, nodes: names, test: options.test, knowledge: options.knowledge, alpha: options.alpha,
+        depth: options.depth, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful, seed: options.seed ?? 0, replicates: options.bootstrap, onProgress }))
+      : bootstrapPc(clean, names, (d) => prepareRegistryTest(options.test, d, undefined, names), {
+        alpha: options.alpha, depth: options.depth, knowledge, ucRule: options.ucRule, ucPriority: options.ucPriority, faithful: options.faithful,
+        replicates: options.bootstrap, rng: new Rng(options.seed ?? 0), onProgress,
+      });
     json.bootstrap = { replicates: boot.replicates, seed: options.seed ?? 0, pairs: boot.pairs.filter((p) => p.frequency.none < 1), consensus: { matrix: boot.consensus.toCausalLearn(), edges: edgesJson(boot.consensus) } };
   }
   await write("graph.json", JSON.stringify(json, null, 2) + "\n");

@@ -79,7 +79,11 @@ export class JobQueue {
 
   private async applyLlmQueue(name: string, limits: LlmQueueLimits): Promise<void> {
     const { queue } = this.open(name);
-    if (limits.requestsPerMinute) await queue.setGlobalRateLimit(Math.max(1, Math.floor(limits.requestsPerMinute)), 60_000);
+    // BullMQ's limiter counts jobs per fixed window: per second when the rate allows it, so that a burst at
+    // the start of a window stays small.
+    const rpm = limits.requestsPerMinute;
+    if (rpm && rpm >= 60) await queue.setGlobalRateLimit(Math.floor(rpm / 60), 1000);
+    else if (rpm) await queue.setGlobalRateLimit(Math.max(1, Math.floor(rpm)), 60_000);
     else await queue.removeGlobalRateLimit();
     if (limits.concurrency) await queue.setGlobalConcurrency(limits.concurrency);
     else await queue.removeGlobalConcurrency();

@@ -1,4 +1,4 @@
-import { cpus } from "node:os";
+import { cpus, hostname } from "node:os";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { ComputePool } from "./compute-pool.ts";
@@ -54,7 +54,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     stalledInterval: options.stalledIntervalMs ?? 15_000,
     // A job whose worker died twice more is failed rather than retried forever (the producer reports it).
     maxStalledCount: 2,
-    name: `personax-${version}`,
+    // Recorded on each job it takes (job.processedBy): which worker had a job, e.g. when one died.
+    name: `personax-${version}-${hostname()}-${process.pid}`,
   };
   let refusalNoted = false;
   const accept = async (job: Job, token: string | undefined): Promise<JobEnvelope> => {

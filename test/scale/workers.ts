@@ -15,8 +15,8 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-/** Short locks so that a killed worker's job is taken over within about a second. */
-export const FAST_STALLS = ["--lock-duration", "1500", "--stalled-interval", "500"];
+/** Short locks so that a killed worker's job is taken over within seconds (long enough for a busy machine to renew them). */
+export const FAST_STALLS = ["--lock-duration", "4000", "--stalled-interval", "1000"];
 
 export function startWorker(redisUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "worker", "--redis", redisUrl, ...FAST_STALLS, ...args],

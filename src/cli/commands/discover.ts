@@ -6,6 +6,8 @@ import { discoverPc } from "../../discovery/discover.ts";
 import { parseEdgeRule, parseTiers } from "../../discovery/knowledge.ts";
 import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption, splitList } from "../options.ts";
+import { JobQueue } from "../../scale/producer.ts";
+import { pcBootstrapOnQueue } from "../../scale/pc-bootstrap-queue.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -26,6 +28,7 @@ const PcOptions = z.object({
   bootstrap: z.coerce.number().int().min(0).max(10000),
   seed: seedOption,
   threads: z.coerce.number().int().min(1).max(64),
+  queue: z.string().min(1).optional(),
   out: z.string().min(1),
   json: z.boolean(),
 });
@@ -49,11 +52,13 @@ const pcCommand = (io: CliIo) =>
     .option("--bootstrap <B>", "bootstrap replicates for edge stability (0 = none)", "0")
     .option("--seed <n>", "random seed for the bootstrap", "0")
     .option("--threads <n>", "worker threads for the CI tests", "1")
+    .option("--queue <url>", "run the bootstrap replicates on queue workers ('personax worker') through this Redis")
     .requiredOption("--out <dir>", "output folder")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
       const o = parseOptions(PcOptions, raw, "discover pc");
       const progress = io.progress({ label: "discover pc", total: 0 });
+      const queue = o.queue ? await JobQueue.open({ redisUrl: o.queue, onEvent: (m) => io.err(m) }) : undefined;
       const summary = await discoverPc({
         data: o.data, columns: splitList(o.cols), flavour: o.flavour, test: o.test, alpha: o.alpha,
         depth: o.depth === undefined || o.depth < 0 ? undefined : o.depth,
@@ -62,7 +67,8 @@ const pcCommand = (io: CliIo) =>
           : undefined,
         ucRule: o.ucRule as 0 | 1 | 2, ucPriority: o.ucPriority as 0 | 1 | 2 | 3 | 4,
         faithful: o.faithful, bootstrap: o.bootstrap, seed: o.seed, threads: o.threads, out: o.out, onProgress: progress.callback,
-      });
+        runReplicates: queue && pcBootstrapOnQueue(queue),
+      }).finally(() => queue?.close());
       progress.finish();
       if (o.json) io.out(JSON.stringify(summary, null, 2));
       else {

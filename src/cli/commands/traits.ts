@@ -4,6 +4,8 @@ import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption, splitList } from "../options.ts";
 import { openStore } from "../../dataset/store.ts";
 import { PersonaxError, UsageError } from "../../errors.ts";
+import { JobQueue } from "../../scale/producer.ts";
+import { queuedInference } from "../../scale/traits-queue.ts";
 import { exampleLlmConfig, loadLlmConfig } from "../../traits/config.ts";
 import { createSyntheticIdentities, importIdentities, readPersonPrompts } from "../../traits/identities.ts";
 import { inferTraits, planInference } from "../../traits/runner.ts";
@@ -31,6 +33,7 @@ const InferOptions = z.object({
   retryFailed: z.boolean(),
   seed: seedOption,
   json: z.boolean(),
+  queue: z.string().min(1).optional(),
 });
 
 export const traitsCommand = (io: CliIo) => {
@@ -48,6 +51,7 @@ export const traitsCommand = (io: CliIo) => {
     .option("--dry-run", "print the prompts and a cost estimate; call nothing", false)
     .option("--retry-failed", "ask again for tasks that ended invalid or refused in an earlier run", false)
     .option("--seed <n>", "seed of the retry jitter", "0")
+    .option("--queue <url>", "make the requests on queue workers ('personax worker', which read the API keys from their own environment) through this Redis")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(InferOptions, raw, "traits infer");
@@ -72,7 +76,16 @@ export const traitsCommand = (io: CliIo) => {
         }
         const progress = io.progress({ label: "traits infer", total: 0, unit: "tasks" });
         const started = new Date();
-        const summary = await inferTraits({ ...common, seed: opts.seed, retryFailed: opts.retryFailed, onProgress: progress.callback, onEvent: (m) => io.err(m) });
+        const queue = opts.queue ? await JobQueue.open({ redisUrl: opts.queue, onEvent: (m) => io.err(m) }) : undefined;
+        let summary;
+        try {
+          const queued = queue && await queuedInference(queue, config, common.models, opts.config);
+          summary = await inferTraits({ ...common, ...(queued ? { config: queued.config, providers: queued.providers } : {}),
+            seed: opts.seed, retryFailed: opts.retryFailed, onProgress: progress.callback, onEvent: (m) => io.err(m) });
+          await queued?.close();
+        } finally {
+          await queue?.close();
+        }
         progress.finish(`$${summary.costUsd.toFixed(4)} spent`);
         const assessments = await syncAssessments(store);
         const finals = await aggregateFinals(store);

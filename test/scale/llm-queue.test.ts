@@ -1,0 +1,119 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { Queue } from "bullmq";
+import { openStore } from "../../src/dataset/store.ts";
+import { parseLlmConfig } from "../../src/traits/config.ts";
+import type { PersonPrompt } from "../../src/traits/protocols.ts";
+import { inferTraits } from "../../src/traits/runner.ts";
+import { JobQueue } from "../../src/scale/producer.ts";
+import { queuedInference } from "../../src/scale/traits-queue.ts";
+import { connectRedis } from "../../src/scale/redis.ts";
+import { llmQueueName } from "../../src/scale/jobs.ts";
+import { startFakeLlmServer, type FakeLlmServer } from "../helpers/fake-llm-servers.ts";
+import { redisAvailable, startRedis, type TestRedis } from "./redis-server.ts";
+import { startWorker, waitForLog, type WorkerProcess } from "./workers.ts";
+
+const skip = redisAvailable() ? false : "redis-server is not installed (scripts/setup-system.sh installs it)";
+const env = { ...process.env, FAKE_OPENAI_KEY: "sk-test-not-a-real-key" };
+
+function config(server: FakeLlmServer) {
+  return parseLlmConfig({ models: [{ name: "gpt", provider: "openai", model: "fake-gpt", baseUrl: server.baseUrl, apiKeyEnv: "FAKE_OPENAI_KEY",
+    concurrency: 16, timeoutSeconds: 60, maxRetries: 3 }] }, "test-config.json");
+}
+const persons = (prefix: string, n: number): PersonPrompt[] => Array.from({ length: n }, (_, i) => ({
+  id: `${prefix}${i}`, name: `${prefix} Person ${i}`, flavour: "celebrity", context: "actor",
+}));
+/** The fake server's reading of a prompt (test/helpers/fake-llm-servers.ts personOf). */
+const personOf = (prompt: string) => /traits of (.+?), a (?:professional athlete|public figure)/.exec(prompt)?.[1];
+
+let redis: TestRedis;
+let workers: WorkerProcess[] = [];
+before(async () => {
+  if (skip) return;
+  redis = await startRedis();
+  workers = [startWorker(redis.url, ["--llm-concurrency", "4"], env), startWorker(redis.url, ["--llm-concurrency", "4"], env)];
+});
+after(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+  await redis?.stop();
+});
+
+async function inferOnQueue(server: FakeLlmServer, people: PersonPrompt[], whileRunning?: () => Promise<void>) {
+  const store = await openStore(":memory:");
+  const queue = await JobQueue.open({ redisUrl: redis.url });
+  try {
+    const queued = await queuedInference(queue, config(server), undefined);
+    const running = inferTraits({ config: queued.config, providers: queued.providers, persons: people, connection: store.connection, env: {}, seed: 1, baseDelayMs: 20, maxDelayMs: 200 });
+    await whileRunning?.();
+    const summary = await running;
+    await queued.close();
+    // A rerun finds every task in the store and sends nothing.
+    const again = await inferTraits({ config: queued.config, providers: queued.providers, persons: people, connection: store.connection, env: {}, seed: 1 });
+    assert.equal(again.newCalls, 0);
+    return summary;
+  } finally {
+    await queue.close();
+    store.close();
+  }
+}
+
+test("LLM inference through two queue workers makes exactly one request per task", { skip }, async () => {
+  const server = await startFakeLlmServer("openai", { latencyMs: 50 });
+  try {
+    await Promise.all(workers.map((w) => waitForLog(w, /serving/)));
+    const people = persons("Even", 24);
+    const summary = await inferOnQueue(server, people);
+    assert.equal(summary.ok, 24);
+    assert.deepEqual(summary.failures, []);
+    assert.equal(server.requests.length, 24);
+    for (const p of people) assert.equal(server.requests.filter((r) => r.person === p.name).length, 1, p.name);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a worker SIGKILLed with requests in flight: only those requests are made twice, every task completes", { skip }, async () => {
+  // Long enough replies that the victim is caught with requests in flight.
+  const server = await startFakeLlmServer("openai", { latencyMs: 1500 });
+  try {
+    await Promise.all(workers.map((w) => waitForLog(w, /serving/)));
+    const [victim, survivor] = workers as [WorkerProcess, WorkerProcess];
+    const people = persons("Kill", 24);
+    let inFlight: string[] = [];
+    const summary = await inferOnQueue(server, people, async () => {
+      const connection = connectRedis(redis.url, "test-observer");
+      const queue = new Queue(queuedQueueName(server), { connection });
+      try {
+        for (;;) {
+          const held = (await queue.getActive()).filter((j) => j.processedBy?.endsWith(`-${victim.child.pid}`));
+          const arrived = new Set(server.requests.map((r) => r.person));
+          const sent = held.map((j) => personOf((j.data as { payload: { request: { user: string } } }).payload.request.user)!).filter((p) => arrived.has(p));
+          if (sent.length) {
+            await victim.kill();
+            // Requests of the victim that had reached the server when it died (a reply in flight is lost with it).
+            const arrivedAtKill = new Set(server.requests.map((r) => r.person));
+            inFlight = held.map((j) => personOf((j.data as { payload: { request: { user: string } } }).payload.request.user)!).filter((p) => arrivedAtKill.has(p));
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      } finally {
+        await queue.close();
+        connection.disconnect();
+      }
+    });
+    assert.equal(summary.ok, 24);
+    assert.ok(inFlight.length >= 1);
+    console.log(`# requests in flight at the kill (made twice): ${inFlight.length} of 24 tasks; total requests ${server.requests.length}`);
+    assert.equal(server.requests.length, 24 + inFlight.length);
+    for (const p of people) assert.equal(server.requests.filter((r) => r.person === p.name).length, inFlight.includes(p.name) ? 2 : 1, p.name);
+    await survivor.stop();
+  } finally {
+    await server.close();
+  }
+});
+
+function queuedQueueName(server: FakeLlmServer): string {
+  const m = config(server).models[0]!;
+  return llmQueueName(m.provider, m.model, m.baseUrl);
+}
