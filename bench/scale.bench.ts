@@ -36,7 +36,7 @@ export default async function scaleBench(): Promise<Record<string, unknown>> {
   const queue = await JobQueue.open({ redisUrl: redis.url });
   const load = () => +loadavg()[0]!.toFixed(2);
   const addWorker = async () => {
-    const w = startWorker(redis.url, ["--concurrency", "1", "--llm-concurrency", String(LLM_PER_WORKER)], env);
+    const w = startWorker(redis.url, { concurrency: 1, llmConcurrency: LLM_PER_WORKER, lockDurationMs: 30_000, stalledIntervalMs: 15_000 }, env);
     workers.push(w);
     await waitForLog(w, /serving/);
   };

@@ -29,7 +29,7 @@ after(async () => {
 
 test("a Level I matrix through two queue workers equals the local run bit for bit", { skip }, async () => {
   // The workers start (loading the CLI takes a while on a busy machine) while the local run computes.
-  workers = [startWorker(redis.url, ["--concurrency", "1"]), startWorker(redis.url, ["--concurrency", "1"])];
+  workers = [startWorker(redis.url, { concurrency: 1 }), startWorker(redis.url, { concurrency: 1 })];
   const local = await runLevel1({ data, rows, cols, tests, seed: 3, workers: 0 });
   await Promise.all(workers.map((w) => waitForLog(w, /serving/)));
   const queue = await JobQueue.open({ redisUrl: redis.url });
@@ -47,4 +47,30 @@ test("a Level I matrix through two queue workers equals the local run bit for bi
   const done = workers.map((w) => w.completed());
   assert.ok(done.every((n) => n > 0), `jobs per worker: ${done.join(", ")}`);
   assert.equal(done[0]! + done[1]!, tests.length * rows.length * cols.length);
+});
+
+test("personax level1 --queue writes the same summary as a local run; personax worker rejects a bad Redis URL", { skip }, async () => {
+  const { runCli } = await import("../../src/cli/run-cli.ts");
+  const { recordingIo } = await import("../../src/cli/io.ts");
+  const { mkdtempSync, rmSync, readFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const csv = join(new URL("../fixtures/data", import.meta.url).pathname, "athle_n500_s0.csv");
+  const dir = mkdtempSync(join(tmpdir(), "personax-scale-cli-"));
+  const worker = startWorker(redis.url, { concurrency: 1 });
+  try {
+    const args = (out: string) => ["level1", "--data", csv, "--rows", "final_o,final_e", "--cols", "Height,Weight", "--tests", "fisherz,chisq", "--out", join(dir, out), "--json"];
+    const local = recordingIo();
+    assert.equal(await runCli(args("local"), local), 0);
+    await waitForLog(worker, /serving/);
+    const queued = recordingIo();
+    assert.equal(await runCli([...args("queued"), "--queue", redis.url], queued), 0, queued.stderr.join("\n"));
+    assert.deepEqual(queued.stdout, local.stdout);
+    assert.equal(readFileSync(join(dir, "queued", "fisherz.csv"), "utf8"), readFileSync(join(dir, "local", "fisherz.csv"), "utf8"));
+    const bad = recordingIo();
+    assert.equal(await runCli(["worker", "--redis", "localhost:6379"], bad), 2);
+    assert.match(bad.stderr.join("\n"), /not a Redis URL.*\n.*redis:\/\/host:port/);
+  } finally {
+    await worker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -31,7 +31,7 @@ let workers: WorkerProcess[] = [];
 before(async () => {
   if (skip) return;
   redis = await startRedis();
-  workers = [startWorker(redis.url, ["--llm-concurrency", "4"], env), startWorker(redis.url, ["--llm-concurrency", "4"], env)];
+  workers = [startWorker(redis.url, { llmConcurrency: 4 }, env), startWorker(redis.url, { llmConcurrency: 4 }, env)];
 });
 after(async () => {
   await Promise.all(workers.map((w) => w.kill()));

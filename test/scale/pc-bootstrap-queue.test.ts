@@ -54,7 +54,7 @@ let workers: WorkerProcess[] = [];
 before(async () => {
   if (skip) return;
   redis = await startRedis();
-  workers = [startWorker(redis.url, ["--concurrency", "1"]), startWorker(redis.url, ["--concurrency", "1"])];
+  workers = [startWorker(redis.url, { concurrency: 1 }), startWorker(redis.url, { concurrency: 1 })];
 });
 after(async () => {
   await Promise.all(workers.map((w) => w.kill()));

@@ -16,10 +16,13 @@ export interface WorkerProcess {
 }
 
 /** Short locks so that a killed worker's job is taken over within seconds (long enough for a busy machine to renew them). */
-export const FAST_STALLS = ["--lock-duration", "4000", "--stalled-interval", "1000"];
+export const FAST_STALLS = { lockDurationMs: 4000, stalledIntervalMs: 1000 };
 
-export function startWorker(redisUrl: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "worker", "--redis", redisUrl, ...FAST_STALLS, ...args],
+export interface WorkerSettings { concurrency?: number; llmConcurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number; version?: string }
+
+/** A worker process from source (test/scale/worker-process.ts: the worker command's library call, without the CLI's start-up). */
+export function startWorker(redisUrl: string, settings: WorkerSettings = {}, env: NodeJS.ProcessEnv = process.env): WorkerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/scale/worker-process.ts", redisUrl, JSON.stringify({ ...FAST_STALLS, ...settings })],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "", stdout = "";
   child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
