@@ -103,8 +103,10 @@ export class JobQueue {
       if (this.pending.has(key)) throw new Error(`job ${job.id} submitted twice`);
       this.pending.set(key, { queue, job, submittedAt, resolve: resolve as (v: unknown) => void, reject });
     }));
-    void this.add(queue, jobs).then(() => this.checkAll(jobs.map((j) => `${queue}/${j.id}`)))
-      .catch((error: Error) => { for (const j of jobs) this.settle(`${queue}/${j.id}`, error); });
+    void this.add(queue, jobs).then(
+      // A failed first look is left to the sweep; a failed add fails the jobs.
+      () => this.checkAll(jobs.map((j) => `${queue}/${j.id}`)).catch(() => undefined),
+      (error: Error) => { for (const j of jobs) this.settle(`${queue}/${j.id}`, error); });
     this.startSweeper();
     return promises;
   }
@@ -223,8 +225,8 @@ export class JobQueue {
     } else if (state === "failed") {
       if ((job.finishedOn ?? 0) < p.submittedAt) {
         // Failed in an earlier run: this run tries it again.
-        await job.retry("failed");
         p.submittedAt = 0; // fail for good next time
+        await job.retry("failed").catch(() => undefined); // a concurrent look may have retried it already
         return true;
       }
       this.settle(key, new ComputeError(`job ${p.job.id} (${p.job.kind}) failed after ${job.attemptsMade} attempt(s): ${job.failedReason}`,

@@ -5,7 +5,7 @@ import { ComputePool } from "./compute-pool.ts";
 import { computeJobs, type ComputeJobKind } from "./compute-jobs.ts";
 import { getBlob } from "./data-blob.ts";
 import { CPU_QUEUE, LLM_QUEUES_KEY, REFUSALS_KEY, type JobEnvelope } from "./jobs.ts";
-import { LlmCallHandler } from "./llm-jobs.ts";
+import type { LlmCallHandler } from "./llm-jobs.ts";
 import { connectRedis } from "./redis.ts";
 import { PACKAGE_VERSION } from "./version.ts";
 
@@ -45,7 +45,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   const concurrency = Math.max(1, options.concurrency ?? cpus().length);
   const connection = connectRedis(options.redisUrl, "personax-worker");
   const pool = new ComputePool(concurrency);
-  const llm = new LlmCallHandler(options.env ?? process.env);
+  // The LLM SDKs take a while to load: only when a producer has registered an LLM queue.
+  let llm: Promise<LlmCallHandler> | undefined;
+  const llmHandler = () => (llm ??= import("./llm-jobs.ts").then((m) => new m.LlmCallHandler(options.env ?? process.env)));
   const stats: QueueWorkerStats = { completed: 0, failed: 0, refused: 0 };
   const blobs = new BlobCache(connection);
   const workerOptions = {
@@ -95,7 +97,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
       workers.set(name, count(new Worker(name, async (job, token) => {
         const envelope = await accept(job, token);
         if (envelope.kind !== "llm-call") throw new UnrecoverableError(`job ${job.id}: unknown LLM job kind "${envelope.kind}"`);
-        return llm.run(envelope.payload);
+        return (await llmHandler()).run(envelope.payload);
       }, { ...workerOptions, concurrency: llmConcurrency })));
     }
   };
