@@ -36,7 +36,7 @@ export function startWorker(redisUrl: string, settings: WorkerSettings = {}, env
 }
 
 /** Resolves when the worker's log matches (e.g. it is serving the queues). */
-export async function waitForLog(worker: WorkerProcess, pattern: RegExp, timeoutMs = 300_000): Promise<void> {
+export async function waitForLog(worker: WorkerProcess, pattern: RegExp, timeoutMs = 900_000): Promise<void> {
   const started = Date.now();
   while (!pattern.test(worker.log())) {
     if (worker.child.exitCode !== null) throw new Error(`worker exited early: ${worker.log()}`);
