@@ -73,7 +73,14 @@ export class QueuedLlmProvider implements LlmProvider {
     const { idempotencyKey, ...exact } = request;
     const key = idempotencyKey ?? createHash("sha256").update(JSON.stringify(exact)).digest("hex");
     const id = jobId("llm-call", this.model.provider, this.model.baseUrl ?? "", this.model.model, key);
-    const result = await this.queue.submit<LlmCallResult>({ id, kind: "llm-call", payload: { model: this.model, request: exact } satisfies LlmCallPayload }, this.queueName);
+    let result: LlmCallResult;
+    try {
+      result = await this.queue.submit<LlmCallResult>({ id, kind: "llm-call", payload: { model: this.model, request: exact } satisfies LlmCallPayload }, this.queueName);
+    } catch (error) {
+      // The job itself failed (its workers kept dying): like a dropped connection, the request may have been
+      // billed; the runner's retry policy decides (a retry re-runs the same job).
+      throw new ProviderError("network", `queue: ${(error as Error).message}`);
+    }
     if (result.ok) {
       this.finished.push(id);
       return result.reply;
