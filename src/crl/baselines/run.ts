@@ -1,0 +1,72 @@
+/**
+ * One replicate of the variant-MNIST benchmark: generate the seed's data (src/synth/variant-mnist.ts),
+ * train one method on the common budget, score its latents. The library function behind
+ * `personax crl bench-mnist` and `npm run bench -- mnist`.
+ */
+import type { Matrix } from "../../linalg/matrix.ts";
+import { openOutputFolder } from "../../util/output-folder.ts";
+import { generateVariantMnist, type VariantMnistData } from "../../synth/variant-mnist.ts";
+import { sampleRowsPng } from "../../synth/variant-mnist-grid.ts";
+import { MNIST_BUDGET, type MethodRun, type MnistTrainBudget } from "./common.ts";
+import { mnistMethods, type MnistMethodName } from "./index.ts";
+
+export interface MnistRunOptions {
+  method: MnistMethodName;
+  seed: number;
+  /** Rows generated (default 20,000). */
+  n?: number;
+  /** Overrides of the common budget (epochs, learning rate, batch size). */
+  budget?: Partial<MnistTrainBudget>;
+  /** Data already generated for this seed (the benchmark reuses it across methods). */
+  data?: VariantMnistData;
+  onProgress?: (epoch: number, total: number, note?: string) => void;
+}
+
+export interface MnistRunResult {
+  method: MnistMethodName;
+  seed: number;
+  n: number;
+  epochs: number;
+  mcc: number;
+  r2: number;
+  r2HeldOut: number;
+  secondsPerEpoch: number;
+  run: MethodRun;
+  data: VariantMnistData;
+}
+
+export async function runMnistMethod(options: MnistRunOptions): Promise<MnistRunResult> {
+  const data = options.data ?? generateVariantMnist({ n: options.n, seed: options.seed });
+  const budget = { ...MNIST_BUDGET, ...options.budget };
+  const run = await mnistMethods[options.method].train(data, budget, options.seed, options.onProgress);
+  return {
+    method: options.method, seed: options.seed, n: data.n, epochs: run.epochs,
+    mcc: run.mcc, r2: run.r2, r2HeldOut: run.r2HeldOut, secondsPerEpoch: run.secondsPerEpoch, run, data,
+  };
+}
+
+function matrixCsv(m: Matrix, names: readonly string[]): string {
+  const lines = [["row", ...names].join(",")];
+  for (let i = 0; i < m.rows; i++) lines.push([i, ...Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols), (v) => +v.toPrecision(7))].join(","));
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Writes a run: the true latents, DAG and split of the data (truth.csv, dag.json, split.json), eight sample
+ * rows of the four measurements (samples.png), the learned latents (latents.csv) and the scores
+ * (result.json). The images themselves are not saved: the seed regenerates them exactly.
+ */
+export async function saveMnistRun(dir: string, result: MnistRunResult): Promise<string[]> {
+  const out = await openOutputFolder(dir);
+  const { data, run } = result;
+  await out.put("truth.csv", matrixCsv(data.latents, data.latentNames));
+  await out.put("dag.json", JSON.stringify({ latents: data.latentNames, owner: data.owner, adjacency: data.adjacency, meaning: "adjacency[i][j] = 1 for i → j" }, null, 2) + "\n");
+  await out.put("split.json", JSON.stringify({ seed: data.seed, settings: data.settings, train: data.trainRows, test: data.testRows }) + "\n");
+  await out.put("samples.png", sampleRowsPng(data, data.testRows.slice(0, 8)));
+  await out.put("latents.csv", matrixCsv(run.latents, Array.from({ length: run.latents.cols }, (_, j) => `learned_${j + 1}`)));
+  await out.put("result.json", JSON.stringify({
+    method: result.method, seed: result.seed, n: result.n, epochs: result.epochs, mcc: result.mcc, r2: result.r2, r2HeldOut: result.r2HeldOut,
+    secondsPerEpoch: result.secondsPerEpoch, evaluationRows: run.evalRows.length,
+  }, null, 2) + "\n");
+  return out.written;
+}

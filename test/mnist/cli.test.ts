@@ -1,0 +1,35 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { recordingIo } from "../../src/cli/io.ts";
+
+test("personax crl bench-mnist --method mcl --json trains one replicate and saves the truth with --out", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mnist-cli-"));
+  try {
+    const io = recordingIo();
+    const code = await runCli(["crl", "bench-mnist", "--method", "mcl", "--seed", "3", "--n", "120", "--epochs", "1", "--out", dir, "--json"], io);
+    assert.equal(code, 0, io.stderr.join("\n"));
+    const out = JSON.parse(io.stdout.join(""));
+    assert.deepEqual(Object.keys(out).slice(0, 6), ["method", "seed", "mcc", "r2", "r2HeldOut", "secondsPerEpoch"]);
+    assert.equal(out.method, "mcl");
+    assert.equal(out.seed, 3);
+    assert.ok(out.mcc > 0 && out.mcc <= 1);
+    for (const f of ["truth.csv", "dag.json", "split.json", "samples.png", "latents.csv", "result.json"]) assert.ok(existsSync(join(dir, f)), f);
+    const dag = JSON.parse(readFileSync(join(dir, "dag.json"), "utf8"));
+    assert.deepEqual(dag.latents, ["Z11", "Z12", "Z21", "Z22"]);
+    assert.equal(readFileSync(join(dir, "truth.csv"), "utf8").trim().split("\n").length, 121);
+    assert.equal(JSON.parse(readFileSync(join(dir, "split.json"), "utf8")).test.length, 12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("personax crl bench-mnist rejects an unknown method with exit code 2 and lists the methods", async () => {
+  const io = recordingIo();
+  assert.equal(await runCli(["crl", "bench-mnist", "--method", "pca", "--n", "100"], io), 2);
+  assert.match(io.stderr.join("\n"), /personax/);
+  assert.match(io.stderr.join("\n"), /betavae/);
+});
