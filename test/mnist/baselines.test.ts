@@ -58,3 +58,23 @@ test("every variant-MNIST method trains and scores 4 learned latents against the
     assert.ok(mnistMethods[method].title.length > 0);
   }
 });
+
+test("latent traversals decode one learned latent at a time through each measurement's decoder", async () => {
+  const { latentTraversals } = await import("../../src/crl/baselines/traversal.ts");
+  const { trainMnistCrl } = await import("../../src/crl/baselines/crl-methods.ts");
+  const { MNIST_BUDGET } = await import("../../src/crl/baselines/common.ts");
+  const { variantMnistDataset } = await import("../../src/synth/variant-mnist.ts");
+  const data = generateVariantMnist({ n: 120, seed: 5, digits: loadMnistDigits({ perClass: 10 }), items: loadFashionItems({ perClass: 10, classes: [2] }) });
+  const run = await trainMnistCrl(data, { mode: "default", measurements: 3 }, { ...MNIST_BUDGET, epochs: 1, batchSize: 64 }, 5);
+  const traversals = latentTraversals(run.training, variantMnistDataset(data, 3), { steps: 5 });
+  assert.deepEqual(traversals.map((t) => t.latent), ["digit_z1", "digit_z2", "item_z1", "item_z2"]);
+  assert.equal(traversals[0]!.decoded.length, 3);
+  assert.equal(traversals[2]!.decoded.length, 1);
+  assert.equal(traversals[0]!.decoded[0]!.length, 5);
+  assert.equal(traversals[0]!.decoded[0]![0]!.length, 588);
+  const v = traversals[1]!.values;
+  for (let s = 1; s < v.length; s++) assert.ok(v[s]! >= v[s - 1]!);
+  // Moving the latent changes the decoded image.
+  const first = traversals[0]!.decoded[0]![0]!, last = traversals[0]!.decoded[0]![4]!;
+  assert.ok(first.some((x, j) => Math.abs(x - last[j]!) > 1e-4));
+});

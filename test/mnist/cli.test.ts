@@ -18,10 +18,23 @@ test("personax crl bench-mnist --method mcl --json trains one replicate and save
     assert.equal(out.seed, 3);
     assert.ok(out.mcc > 0 && out.mcc <= 1);
     for (const f of ["truth.csv", "dag.json", "split.json", "samples.png", "latents.csv", "result.json"]) assert.ok(existsSync(join(dir, f)), f);
+    assert.ok(!existsSync(join(dir, "traversal-digit_z1.png")), "MCL has no decoder to traverse");
     const dag = JSON.parse(readFileSync(join(dir, "dag.json"), "utf8"));
     assert.deepEqual(dag.latents, ["Z11", "Z12", "Z21", "Z22"]);
     assert.equal(readFileSync(join(dir, "truth.csv"), "utf8").trim().split("\n").length, 121);
     assert.equal(JSON.parse(readFileSync(join(dir, "split.json"), "utf8")).test.length, 12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("personax crl bench-mnist --method personax --out also writes one latent traversal grid per learned latent", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mnist-cli-"));
+  try {
+    const io = recordingIo();
+    assert.equal(await runCli(["crl", "bench-mnist", "--method", "personax", "--seed", "1", "--n", "100", "--epochs", "1", "--out", dir], io), 0, io.stderr.join("\n"));
+    assert.match(io.stdout.join(""), /MCC \d\.\d{3}/);
+    for (const latent of ["digit_z1", "digit_z2", "item_z1", "item_z2"]) assert.ok(existsSync(join(dir, `traversal-${latent}.png`)), latent);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { Rng } from "../../util/rng.ts";
 import { mcc } from "../metrics/mcc.ts";
 import { r2HeldOut, r2InSample } from "../metrics/r2.ts";
 import { UsageError } from "../../errors.ts";
+import type { CrlTrainResult } from "../train.ts";
 
 /** The budget every method gets (the same encoder family in→128→64→out, optimiser, batches and epochs). */
 export interface MnistTrainBudget {
@@ -41,6 +42,8 @@ export interface MethodRun extends LatentScores {
   /** Learned latents of every row (n × 4), dataset row order. */
   latents: Matrix;
   evalRows: number[];
+  /** The CRL methods' training result (for latent traversals). */
+  training?: CrlTrainResult;
 }
 
 /** A block of n × dim float32 inputs (one measurement, or several concatenated). */

@@ -5,8 +5,9 @@
  */
 import type { Matrix } from "../../linalg/matrix.ts";
 import { openOutputFolder } from "../../util/output-folder.ts";
-import { generateVariantMnist, type VariantMnistData } from "../../synth/variant-mnist.ts";
-import { sampleRowsPng } from "../../synth/variant-mnist-grid.ts";
+import { generateVariantMnist, variantMnistDataset, type VariantMnistData } from "../../synth/variant-mnist.ts";
+import { sampleRowsPng, tileGridPng } from "../../synth/variant-mnist-grid.ts";
+import { latentTraversals } from "./traversal.ts";
 import { MNIST_BUDGET, type MethodRun, type MnistTrainBudget } from "./common.ts";
 import { mnistMethods, type MnistMethodName } from "./index.ts";
 
@@ -54,7 +55,9 @@ function matrixCsv(m: Matrix, names: readonly string[]): string {
 /**
  * Writes a run: the true latents, DAG and split of the data (truth.csv, dag.json, split.json), eight sample
  * rows of the four measurements (samples.png), the learned latents (latents.csv) and the scores
- * (result.json). The images themselves are not saved: the seed regenerates them exactly.
+ * (result.json); for the CRL methods also one latent traversal grid per learned latent
+ * (traversal-<latent>.png: a row per measurement of its modality, a column per step from the latent's 5th
+ * to 95th percentile). The images themselves are not saved: the seed regenerates them exactly.
  */
 export async function saveMnistRun(dir: string, result: MnistRunResult): Promise<string[]> {
   const out = await openOutputFolder(dir);
@@ -64,6 +67,12 @@ export async function saveMnistRun(dir: string, result: MnistRunResult): Promise
   await out.put("split.json", JSON.stringify({ seed: data.seed, settings: data.settings, train: data.trainRows, test: data.testRows }) + "\n");
   await out.put("samples.png", sampleRowsPng(data, data.testRows.slice(0, 8)));
   await out.put("latents.csv", matrixCsv(run.latents, Array.from({ length: run.latents.cols }, (_, j) => `learned_${j + 1}`)));
+  if (run.training) {
+    const measurements = run.training.model.config.modalities[0]!.measurements === 3 ? 3 : 1;
+    for (const t of latentTraversals(run.training, variantMnistDataset(data, measurements))) {
+      await out.put(`traversal-${t.latent}.png`, tileGridPng(t.decoded));
+    }
+  }
   await out.put("result.json", JSON.stringify({
     method: result.method, seed: result.seed, n: result.n, epochs: result.epochs, mcc: result.mcc, r2: result.r2, r2HeldOut: result.r2HeldOut,
     secondsPerEpoch: result.secondsPerEpoch, evaluationRows: run.evalRows.length,
