@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../src/nn/tensor.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { pairwiseSquaredDistances, symmetricInfoNce } from "../../src/crl/baselines/infonce.ts";
-import { concatBlocks, standardizeBlock } from "../../src/crl/baselines/common.ts";
+import { concatBlocks, fitScale, scaleBlock } from "../../src/crl/baselines/common.ts";
 import { MNIST_METHOD_NAMES, mnistMethods, runMnistMethod } from "../../src/crl/baselines/index.ts";
 import { generateVariantMnist } from "../../src/synth/variant-mnist.ts";
 import { loadFashionItems, loadMnistDigits } from "../../src/synth/mnist-sources.ts";
@@ -37,11 +37,19 @@ test("symmetric InfoNCE matches its definition and its gradient passes the finit
   assert.ok(symmetricInfoNce(far, far).item() < symmetricInfoNce(far, shuffled).item());
 });
 
-test("inputs are concatenated per row and standardised on the training rows", () => {
+test("inputs are concatenated per row and scaled with the training rows' moments (global, per column, or raw pixels)", () => {
   const a = { dim: 2, values: Float32Array.from([1, 2, 3, 4, 5, 6]) }, b = { dim: 1, values: Float32Array.from([7, 8, 9]) };
   assert.deepEqual([...concatBlocks([a, b], 3).values], [1, 2, 7, 3, 4, 8, 5, 6, 9]);
-  const s = standardizeBlock({ dim: 1, values: Float32Array.from([1, 3, 100]) }, [0, 1]);
+  const s = scaleBlock({ dim: 1, values: Float32Array.from([1, 3, 100]) }, [0, 1], "columns");
   assert.deepEqual([...s.values].map((v) => +v.toFixed(4)), [-0.7071, 0.7071, +((100 - 2) / Math.SQRT2).toFixed(4)]);
+  // Global: columns centred, one factor for the block (average column variance → 1), so relative spreads stay.
+  const block = { dim: 2, values: Float32Array.from([0, 0, 2, 0.2, 4, 0.4]) };
+  const g = fitScale(block, [0, 1, 2], "global");
+  assert.equal(g.sd[0], g.sd[1]);
+  assert.ok(Math.abs(g.sd[0]! - Math.sqrt((4 + 0.04) / 2)) < 1e-6);
+  const scaled = scaleBlock(block, [0, 1, 2], "global").values;
+  assert.ok(Math.abs(scaled[4]! / scaled[5]! - 10) < 1e-4 && Math.abs(scaled[0]! + scaled[4]!) < 1e-6);
+  assert.equal(scaleBlock(block, [0, 1], "pixels"), block);
 });
 
 test("every variant-MNIST method trains and scores 4 learned latents against the 4 true ones", async () => {

@@ -12,7 +12,7 @@ import { add, addScalar, exp, mul, scale, slice, square, sub, sum } from "../../
 import { Tensor } from "../../nn/tensor.ts";
 import { Rng } from "../../util/rng.ts";
 import { SMALL_SIDE, type VariantMnistData } from "../../synth/variant-mnist.ts";
-import { concatBlocks, encodeAll, gatherBlock, scoreLatents, standardizeBlock, trainMiniBatches, type MethodRun, type MnistTrainBudget } from "./common.ts";
+import { concatBlocks, encodeAll, gatherBlock, scaleBlock, scoreLatents, trainMiniBatches, type MethodRun, type MnistTrainBudget } from "./common.ts";
 
 export const BETA = 4;
 const LATENTS = 4;
@@ -43,10 +43,10 @@ class BetaVae extends Module {
 
 export async function trainBetaVae(data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void): Promise<MethodRun> {
   const rgb = SMALL_SIDE * SMALL_SIDE * 3;
-  const x = standardizeBlock(concatBlocks([
+  const x = concatBlocks([
     ...data.digitMeasurements.map((values) => ({ dim: rgb, values })),
     { dim: SMALL_SIDE * SMALL_SIDE, values: data.items },
-  ], data.n), data.trainRows, budget.standardize);
+  ].map((block) => scaleBlock(block, data.trainRows, budget.scaling)), data.n);
   const rng = new Rng(seed).fork(31);
   const model = new BetaVae(x.dim, budget.hidden, rng.fork(1));
   const secondsPerEpoch = await trainMiniBatches(model, data.trainRows, budget, rng.fork(2), (rows, noise) => model.loss(gatherBlock(x, rows), noise), onProgress);

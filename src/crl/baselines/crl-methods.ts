@@ -18,7 +18,7 @@ import { modalityConfigs } from "../data.ts";
 import { trainCrl, type CrlTrainResult } from "../train.ts";
 import type { CrlMode, CrlModelConfig, CrlTrainConfig } from "../config.ts";
 import { variantMnistDataset, type VariantMnistData } from "../../synth/variant-mnist.ts";
-import type { MethodRun, MnistTrainBudget } from "./common.ts";
+import { applyScale, fitScale, type MethodRun, type MnistTrainBudget } from "./common.ts";
 
 /** Sun et al. 2025's variant-MNIST coefficients. */
 export const SUN_MNIST_COEFFICIENTS = { reconCoef: 2, klCoef: 1e-2, sparsityCoef: 1e-3 } as const;
@@ -31,7 +31,14 @@ export interface CrlMethodOptions {
 }
 
 export function mnistCrlConfigs(data: VariantMnistData, options: CrlMethodOptions, budget: MnistTrainBudget, seed: number) {
-  const dataset = variantMnistDataset(data, options.measurements);
+  // The inputs are scaled here (the budget's scaling, fitted on the generator's training rows) and trainCrl's
+  // own per-column standardisation is off, so every method sees the same inputs.
+  const raw = variantMnistDataset(data, options.measurements);
+  const inputScales = raw.modalities.map((m) => m.measurements.map((values) => fitScale({ dim: m.inputDim, values }, data.trainRows, budget.scaling)));
+  const dataset = {
+    ...raw,
+    modalities: raw.modalities.map((m, mi) => ({ ...m, measurements: m.measurements.map((values, k) => applyScale({ dim: m.inputDim, values }, inputScales[mi]![k]!).values) })),
+  };
   const model: CrlModelConfig = {
     modalities: modalityConfigs(dataset, [2, 2]),
     sharedDim: 0,
@@ -47,19 +54,19 @@ export function mnistCrlConfigs(data: VariantMnistData, options: CrlMethodOption
     epochs: budget.epochs,
     learningRate: budget.learningRate,
     batchSize: budget.batchSize,
-    standardize: budget.standardize,
+    standardize: false,
     evalEvery: budget.epochs,
     // The KL warm-up spans at most a quarter of a short budget.
     klWarmupEpochs: Math.min(defaults.klWarmupEpochs, Math.ceil(budget.epochs / 4)),
     seed,
   };
-  return { dataset, model, train };
+  return { dataset, model, train, inputScales };
 }
 
 export async function trainMnistCrl(
   data: VariantMnistData, options: CrlMethodOptions, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void,
 ): Promise<MethodRun & { training: CrlTrainResult }> {
-  const { dataset, model, train } = mnistCrlConfigs(data, options, budget, seed);
+  const { dataset, model, train, inputScales } = mnistCrlConfigs(data, options, budget, seed);
   const training = await trainCrl(dataset, model, train, { onProgress });
   return {
     mcc: training.final.mcc ?? NaN,
@@ -70,5 +77,6 @@ export async function trainMnistCrl(
     latents: training.latents,
     evalRows: training.evalRows,
     training,
+    inputScales,
   };
 }

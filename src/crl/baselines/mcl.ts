@@ -14,7 +14,7 @@ import { concat } from "../../nn/ops/index.ts";
 import { Rng } from "../../util/rng.ts";
 import type { VariantMnistData } from "../../synth/variant-mnist.ts";
 import { SMALL_SIDE } from "../../synth/variant-mnist.ts";
-import { concatBlocks, encodeAll, gatherBlock, scoreLatents, standardizeBlock, trainMiniBatches, type MethodRun, type MnistTrainBudget } from "./common.ts";
+import { concatBlocks, encodeAll, gatherBlock, scaleBlock, scoreLatents, trainMiniBatches, type MethodRun, type MnistTrainBudget } from "./common.ts";
 import { symmetricInfoNce } from "./infonce.ts";
 
 export const MCL_TAU = 1;
@@ -32,8 +32,8 @@ class MclModel extends Module {
 
 export async function trainMcl(data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void): Promise<MethodRun> {
   const rgb = SMALL_SIDE * SMALL_SIDE * 3;
-  const x1 = standardizeBlock(concatBlocks(data.digitMeasurements.map((values) => ({ dim: rgb, values })), data.n), data.trainRows, budget.standardize);
-  const x2 = standardizeBlock({ dim: SMALL_SIDE * SMALL_SIDE, values: data.items }, data.trainRows, budget.standardize);
+  const x1 = concatBlocks(data.digitMeasurements.map((values) => scaleBlock({ dim: rgb, values }, data.trainRows, budget.scaling)), data.n);
+  const x2 = scaleBlock({ dim: SMALL_SIDE * SMALL_SIDE, values: data.items }, data.trainRows, budget.scaling);
   const rng = new Rng(seed).fork(21);
   const model = new MclModel(x1.dim, x2.dim, 2, budget.hidden, rng.fork(1));
   const secondsPerEpoch = await trainMiniBatches(model, data.trainRows, budget, rng.fork(2),

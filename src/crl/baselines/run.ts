@@ -69,7 +69,7 @@ export async function saveMnistRun(dir: string, result: MnistRunResult): Promise
   await out.put("latents.csv", matrixCsv(run.latents, Array.from({ length: run.latents.cols }, (_, j) => `learned_${j + 1}`)));
   if (run.training) {
     const measurements = run.training.model.config.modalities[0]!.measurements === 3 ? 3 : 1;
-    for (const t of latentTraversals(run.training, variantMnistDataset(data, measurements))) {
+    for (const t of latentTraversals(run.training, variantMnistDataset(data, measurements), { inputScales: run.inputScales })) {
       await out.put(`traversal-${t.latent}.png`, tileGridPng(t.decoded));
     }
   }

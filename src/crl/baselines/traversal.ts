@@ -1,9 +1,11 @@
 /**
  * Latent traversals of a trained CRL model: encode one row, move one learned latent through its range
  * (the 5th to 95th percentile over the evaluation rows) with every other code dimension held, and decode
- * through each measurement's decoder of the latent's modality. Values are mapped back from the trainer's
- * standardisation to the input scale, so for variant MNIST each decoded vector is an image tile.
+ * through each measurement's decoder of the latent's modality. Values are mapped back through the trainer's
+ * standardisation and any scaling applied before training (`inputScales`, as the variant-MNIST methods
+ * do) to the raw input scale, so for variant MNIST each decoded vector is an image tile.
  */
+import type { BlockScale } from "./common.ts";
 import { Tensor, noGrad } from "../../nn/tensor.ts";
 import type { CrlDataset } from "../data.ts";
 import type { CrlTrainResult } from "../train.ts";
@@ -17,7 +19,10 @@ export interface LatentTraversal {
   decoded: Float32Array[][];
 }
 
-export function latentTraversals(training: CrlTrainResult, data: CrlDataset, options: { row?: number; steps?: number } = {}): LatentTraversal[] {
+/** `data` holds the raw inputs; `inputScales[m][k]` the scaling applied to them before trainCrl saw them. */
+export function latentTraversals(
+  training: CrlTrainResult, data: CrlDataset, options: { row?: number; steps?: number; inputScales?: BlockScale[][] } = {},
+): LatentTraversal[] {
   const model = training.model;
   const config = model.config;
   const steps = options.steps ?? 7;
@@ -28,11 +33,19 @@ export function latentTraversals(training: CrlTrainResult, data: CrlDataset, opt
   config.modalities.forEach((m, mi) => {
     const modality = data.modalities[mi]!;
     const width = m.latentDim + config.noiseDim;
-    const standardize = (x: Float32Array, k: number) => {
-      const s = training.standardization[mi]![k]!;
-      return Float32Array.from(x.subarray(row * m.inputDim, (row + 1) * m.inputDim), (v, j) => (v - s.mean[j]!) / s.sd[j]!);
+    // Raw value → model input: the pre-training scaling, then the trainer's standardisation (and back).
+    const pre = (k: number) => options.inputScales?.[mi]?.[k];
+    const toModel = (v: number, j: number, k: number) => {
+      const p = pre(k), s = training.standardization[mi]![k]!;
+      return ((p ? (v - p.mean[j]!) / p.sd[j]! : v) - s.mean[j]!) / s.sd[j]!;
     };
-    const code = noGrad(() => model.encoders[mi]![0]!.forward(new Tensor(standardize(modality.measurements[0]!, 0), [1, m.inputDim])).data.slice(0, width));
+    const fromModel = (y: number, j: number, k: number) => {
+      const p = pre(k), s = training.standardization[mi]![k]!;
+      const v = y * s.sd[j]! + s.mean[j]!;
+      return p ? v * p.sd[j]! + p.mean[j]! : v;
+    };
+    const x0 = Float32Array.from(modality.measurements[0]!.subarray(row * m.inputDim, (row + 1) * m.inputDim), (v, j) => toModel(v, j, 0));
+    const code = noGrad(() => model.encoders[mi]![0]!.forward(new Tensor(x0, [1, m.inputDim])).data.slice(0, width));
     for (let t = 0; t < m.latentDim; t++, column++) {
       const learned = training.evalRows.map((r) => training.latents.data[r * training.latents.cols + column]!).sort((a, b) => a - b);
       const quantile = (q: number) => learned[Math.min(learned.length - 1, Math.round(q * (learned.length - 1)))]!;
@@ -41,8 +54,7 @@ export function latentTraversals(training: CrlTrainResult, data: CrlDataset, opt
       values.forEach((v, s) => { codes.set(code, s * width); codes[s * width + t] = v; });
       const decoded = model.decoders[mi]!.map((decoder, k) => noGrad(() => {
         const y = decoder.forward(new Tensor(codes, [steps, width])).data;
-        const st = training.standardization[mi]![k]!;
-        return Array.from({ length: steps }, (_, s) => Float32Array.from({ length: m.inputDim }, (_, j) => y[s * m.inputDim + j]! * st.sd[j]! + st.mean[j]!));
+        return Array.from({ length: steps }, (_, s) => Float32Array.from({ length: m.inputDim }, (_, j) => fromModel(y[s * m.inputDim + j]!, j, k)));
       }));
       out.push({ latent: model.latentNames[column]!, modality: m.name, values, decoded });
     }
