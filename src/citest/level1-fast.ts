@@ -60,12 +60,9 @@ export class Level1Columns {
   }
 }
 
-/** One cell (row ⫫ col) of a cheap test, or undefined when the general path must answer. */
-export function fastCell(columns: Level1Columns, test: string, row: string, col: string): CiResult | undefined {
-  if (test === "chisq" || test === "gsq") return contingencyCell(columns, test, row, col);
-  if (test === "fisherz") return fisherzCell(columns, row, col);
-  return undefined;
-}
+/** Level I fast paths of the cheap tests; the registry (registry.ts) attaches each to its test. */
+export const chisqCell = (columns: Level1Columns, row: string, col: string) => contingencyCell(columns, "chisq", row, col);
+export const gsqCell = (columns: Level1Columns, row: string, col: string) => contingencyCell(columns, "gsq", row, col);
 
 function contingencyCell(columns: Level1Columns, kind: "chisq" | "gsq", row: string, col: string): CiResult | undefined {
   const a = columns.codes(row), b = columns.codes(col);
@@ -99,7 +96,7 @@ function contingencyCell(columns: Level1Columns, kind: "chisq" | "gsq", row: str
 }
 
 /** np.corrcoef of the pair's complete rows with correlationMatrix's operation order, then the shared test. */
-function fisherzCell(columns: Level1Columns, row: string, col: string): CiResult | undefined {
+export function fisherzCell(columns: Level1Columns, row: string, col: string): CiResult | undefined {
   const x = columns.table.columns.get(row)!, y = columns.table.columns.get(col)!;
   const rows = x.length;
   let n = 0, sx = 0, sy = 0, fx = NaN, fy = NaN, varyX = false, varyY = false;

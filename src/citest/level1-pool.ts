@@ -2,7 +2,7 @@
  * Runs Level I cells on worker threads (both cores). Each worker gets the needed columns once, then
  * pulls cells one at a time; the most expensive cells (most distinct value pairs) are handed out first.
  */
-import { Worker } from "node:worker_threads";
+import { startWorker } from "../util/worker-entry.ts";
 import { cpus } from "node:os";
 import type { CellOutcome, CellTask } from "./level1.ts";
 import type { NumericTable } from "./table.ts";
@@ -39,10 +39,8 @@ export async function runCellsOnWorkers(
   const distinct = distinctCounts(table, needed);
   const queue = [...tasks].sort((a, b) => kernelCellCost(distinct, b) - kernelCellCost(distinct, a));
   const count = Math.max(1, Math.min(workerCount, cpus().length, queue.length));
-  // A .mjs entry that registers tsx, since worker threads do not inherit the loader of the main thread.
-  const workerUrl = new URL("./level1-worker.mjs", import.meta.url);
   await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(workerUrl, { workerData: { source: table.source, names: needed, columns, rows: table.rows } });
+    const worker = startWorker(import.meta.url, "level1-worker", { workerData: { source: table.source, names: needed, columns, rows: table.rows } });
     const next = () => {
       const task = queue.shift();
       if (task) worker.postMessage(task);

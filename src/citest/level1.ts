@@ -6,13 +6,17 @@
  */
 import { PersonaxError, UsageError } from "../errors.ts";
 import { benjaminiHochberg } from "../stats/benjamini-hochberg.ts";
-import { getCiTest, ciTestNames } from "./registry.ts";
-import { completeRows, type NumericTable } from "./table.ts";
+import { getCiTest } from "./registry.ts";
+import { completeRows, isColumnTable, numericTableFrom, type ColumnTable, type NumericTable } from "./table.ts";
 import { distinctCounts, kernelCellCost, runCellsOnWorkers } from "./level1-pool.ts";
-import { fastCell, Level1Columns } from "./level1-fast.ts";
+import { Level1Columns } from "./level1-fast.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export interface Level1Options {
-  data: NumericTable;
+  /** The table: a readTable() result, or a NumericTable (named Float64Array columns). */
+  data: NumericTable | ColumnTable;
+  /** Names the table in error messages when it is a readTable() result (default "table"). */
+  source?: string;
   /** Trait columns, e.g. final_o … final_n. */
   rows: string[];
   /** Feature columns. */
@@ -26,7 +30,7 @@ export interface Level1Options {
   seed?: number;
   /** Worker threads for kernel-test cells (0 = this thread). Default: 2 when the kernel work is large enough to pay for starting them. */
   workers?: number;
-  onProgress?: (done: number, total: number, note?: string) => void;
+  onProgress?: ProgressCallback;
   /**
    * Runs the cells somewhere else (e.g. on queue workers, src/scale/level1-queue.ts) instead of this
    * process's threads; `onOutcome` takes each cell's outcome (with the task's index) as it arrives.
@@ -96,12 +100,12 @@ export function runCell(table: NumericTable, task: CellTask, columns?: Level1Col
   const started = performance.now();
   let n = 0;
   try {
-    const fast = columns ? fastCell(columns, task.test, task.row, task.col) : undefined;
+    const test = getCiTest(task.test);
+    const fast = columns ? test.level1Cell?.(columns, task.row, task.col) : undefined;
     if (fast) return { index: task.index, n: fast.n, statistic: fast.statistic, p: fast.pValue, dof: fast.dof, seconds: (performance.now() - started) / 1000 };
     const data = completeRows(table, [task.row, task.col]);
     n = data.rows;
-    const test = getCiTest(task.test);
-    const options = task.test === "rcit" ? { seed: task.seed } : {};
+    const options = test.randomized ? { seed: task.seed } : {};
     const r = test.prepare(data, options, { columnNames: [task.row, task.col] })(0, 1, []);
     return { index: task.index, n: r.n, statistic: r.statistic, p: r.pValue, dof: r.dof, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
@@ -139,17 +143,19 @@ export function detectLlmPrefixes(table: NumericTable, rows: string[]): string[]
 
 /** Kernel tests are the expensive ones: O(m²) in the number of distinct (row, col) value pairs. */
 function isExpensive(test: string): boolean {
-  return test === "kci" || test === "hsic" || test === "hsic-std";
+  return getCiTest(test).cost === "kernel";
 }
 
-export async function runLevel1(options: Level1Options): Promise<Level1Result> {
+export async function runLevel1(input: Level1Options): Promise<Level1Result> {
+  const data = isColumnTable(input.data)
+    ? numericTableFrom(input.data, input.source ?? "table", [...input.rows, ...input.cols])
+    : input.data;
+  const options = { ...input, data };
   const alpha = options.alpha ?? 0.05;
   const correct = options.correct ?? "bh";
   const seed = options.seed ?? 0;
   if (!(alpha > 0 && alpha < 1)) throw new UsageError(`alpha must be in (0, 1), got ${alpha}`);
-  for (const t of options.tests) {
-    if (!ciTestNames.includes(t as never)) throw new UsageError(`unknown test "${t}"`, `valid tests: ${ciTestNames.join(", ")}`);
-  }
+  for (const t of options.tests) getCiTest(t); // an unknown name is a UsageError listing the valid ones
   for (const name of [...options.rows, ...options.cols]) {
     if (!options.data.columns.has(name)) {
       throw new UsageError(`no column "${name}" in ${options.data.source}`, `available: ${options.data.names.join(", ")}`);
@@ -246,7 +252,7 @@ export function matrixJson(result: Level1TestResult): Record<string, unknown> {
 }
 
 /** Kernel-test cells on worker threads when the work is large enough, everything else in this thread. */
-async function runCellsHere(options: Level1Options, tasks: CellTask[], outcomes: CellOutcome[], onDone: () => void): Promise<void> {
+async function runCellsHere(options: Level1Options & { data: NumericTable }, tasks: CellTask[], outcomes: CellOutcome[], onDone: () => void): Promise<void> {
   const heavy = tasks.filter((t) => isExpensive(t.test));
   const light = tasks.filter((t) => !isExpensive(t.test));
   // A worker costs ~0.5 s of CPU to start (it loads the modules again); with the WebAssembly pair loop a

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DataError } from "../errors.ts";
-import { matrix, type Matrix } from "../linalg/matrix.ts";
+import { fromColumns, matrix, type Matrix } from "../linalg/matrix.ts";
 
 export interface NumericTable {
   /** Where the table came from (file path or a label), for error messages. */
@@ -99,15 +99,24 @@ export function completeRows(table: NumericTable, names: readonly string[]): Mat
   return out;
 }
 
+/** A dataset table as readTable() returns it (src/dataset/read-table.ts), described by shape. */
+export interface ColumnTable {
+  names: string[];
+  /** Numeric columns as Float64Array (missing = NaN), any other column as strings. */
+  columns: Record<string, Float64Array | string[]>;
+  nRows: number;
+}
+
+/** Whether a table is a readTable() result rather than a NumericTable or a Matrix. */
+export function isColumnTable(value: object): value is ColumnTable {
+  return "nRows" in value && "columns" in value && !((value as { columns: unknown }).columns instanceof Map);
+}
+
 /**
  * Adapts a dataset table (src/dataset/read-table.ts: numeric columns as Float64Array, others as strings)
  * to the CI tests' numeric table. Asking for a text column is a DataError that says how to fix it.
  */
-export function numericTableFrom(
-  table: { names: string[]; columns: Record<string, Float64Array | string[]>; nRows: number },
-  source: string,
-  wanted: readonly string[],
-): NumericTable {
+export function numericTableFrom(table: ColumnTable, source: string, wanted: readonly string[]): NumericTable {
   const columns = new Map<string, Float64Array>();
   for (const name of table.names) {
     const c = table.columns[name];
@@ -126,4 +135,14 @@ export function numericTableFrom(
     }
   }
   return { source, names: table.names.filter((n) => columns.has(n)), columns, rows: table.nRows };
+}
+
+/**
+ * The named numeric columns of a dataset table as an n × k matrix (missing values stay NaN), for PC; by
+ * default every numeric column. A text column is a DataError that says how to fix it.
+ */
+export function numericMatrixFrom(table: ColumnTable, source: string, wanted?: readonly string[]): { names: string[]; data: Matrix } {
+  const names = wanted ? [...wanted] : table.names.filter((n) => table.columns[n] instanceof Float64Array);
+  const numeric = numericTableFrom(table, source, names);
+  return { names, data: fromColumns(names.map((name) => numeric.columns.get(name)!)) };
 }

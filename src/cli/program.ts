@@ -1,23 +1,34 @@
 import { Command } from "commander";
+import { VERSION } from "../version.ts";
 import type { CliIo } from "./io.ts";
-import { commandFactories } from "./commands/index.ts";
-
-export const VERSION = "0.1.0";
+import { commandEntries } from "./commands/index.ts";
 
 /**
  * Builds a fresh `personax` program. Each command lives in src/cli/commands/ and is a thin wrapper over an
- * exported library function; tests build their own program with a recording io and exitOverride().
+ * exported library function. Only the command named in `args` is loaded (with `args` omitted: every command);
+ * the others are listed by name and summary, which is all `personax --help` needs.
  */
-export function makeProgram(io: CliIo): Command {
+export async function makeProgram(io: CliIo, args?: readonly string[]): Promise<Command> {
   const program = new Command("personax")
     .description("PersonaX: multimodal behavior-trait datasets, independence tests and causal representation learning")
     .version(VERSION)
     .option("--debug", "print stack traces on errors", false)
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) });
-  for (const make of commandFactories) program.addCommand(make(io));
+  const wanted = args ? commandNameIn(args) : undefined;
+  for (const entry of commandEntries) {
+    const load = args === undefined || entry.name === wanted;
+    const command = load ? (await entry.load())(io) : new Command(entry.name).allowUnknownOption();
+    program.addCommand(command.summary(entry.summary));
+  }
   routeOutput(program, io);
   return program;
+}
+
+/** The command a user's arguments run: the first operand, or the one after `help`. */
+function commandNameIn(args: readonly string[]): string | undefined {
+  const operands = args.filter((a) => !a.startsWith("-"));
+  return operands[0] === "help" ? operands[1] : operands[0];
 }
 
 /**

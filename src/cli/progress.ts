@@ -3,6 +3,8 @@
  * at most every few seconds (and at the end) so logs stay readable. Library functions accept an
  * `onProgress(done, total, note?)` callback; the CLI connects it to one of these.
  */
+import { formatSeconds, type ProgressCallback } from "../util/progress.ts";
+
 export interface ProgressOptions {
   label: string;
   total: number;
@@ -12,8 +14,6 @@ export interface ProgressOptions {
   /** Minimum seconds between plain (non-TTY) lines. */
   plainIntervalSeconds?: number;
 }
-
-export type ProgressCallback = (done: number, total: number, note?: string) => void;
 
 export class Progress {
   private done = 0;
@@ -76,12 +76,4 @@ export class Progress {
       stream.write(`${this.options.label}: ${stats}\n`);
     }
   }
-}
-
-export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
-  if (m < 60) return `${m}m${String(s).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }

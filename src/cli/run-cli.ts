@@ -9,7 +9,8 @@ import { exitCodeFor, PersonaxError } from "../errors.ts";
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const debug = args.includes("--debug");
   try {
-    await makeProgram(io).exitOverride().parseAsync(args, { from: "user" });
+    const program = await makeProgram(io, args);
+    await program.exitOverride().parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";

@@ -16,6 +16,7 @@ import { mcc } from "./metrics/mcc.ts";
 import { r2HeldOut, r2InSample } from "./metrics/r2.ts";
 import { alignToTruth, shd } from "./metrics/shd.ts";
 import { CrlModel, type CrlBatch } from "./model.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 /** One evaluation (every `evalEvery` epochs and after the last). */
 export interface CurvePoint {
@@ -77,7 +78,7 @@ export interface CrlTrainResult {
 
 export interface CrlTrainCallbacks {
   /** Called after every epoch. */
-  onProgress?: (epoch: number, totalEpochs: number, note?: string) => void;
+  onProgress?: ProgressCallback;
   onEvaluation?: (point: CurvePoint) => void;
 }
 

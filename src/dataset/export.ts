@@ -16,7 +16,7 @@ import { chooseFlavour, planWide, type WidePlan } from "./wide.ts";
 import { lit } from "./layout.ts";
 import { PERSONAX_TABLES, TRAITS, type Flavour, type PersonaxTable } from "./schema.ts";
 import type { HfMetadata } from "./import.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export interface CsvExportResult { file: string; flavour: Flavour; rows: number; columns: string[] }
 

@@ -17,7 +17,7 @@ import { FINAL_NAMES, LAYOUTS, lit, llmScoreName, parseLlmScoreName, q, type Lay
 import {
   CATEGORICAL_VARIABLES, DEFAULT_PROTOCOL, FACE_COLUMNS, FINAL_COLUMNS, PERSON_COLUMNS, TABLE_KEYS, TRAITS, type CategoryRow, type Flavour,
 } from "./schema.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export const IMPORT_FORMATS = ["auto", "celeb", "athle", "persons"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

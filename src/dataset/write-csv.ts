@@ -7,7 +7,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { once } from "node:events";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 import type { Table } from "./read-table.ts";
 
 /** The column table readTable returns (names, Float64Array / string columns, row count). */

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { escapeHtml, htmlTable } from "../report/html.ts";
 import type { DemoSection } from "./types.ts";
-import { VERSION } from "../cli/program.ts";
+import { VERSION } from "../version.ts";
 
 /** The first section: what ran, where, with which seed. */
 export const overviewSection: DemoSection = {

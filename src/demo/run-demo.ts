@@ -4,7 +4,7 @@ import { renderReport, escapeHtml, type ReportSection } from "../report/html.ts"
 import { demoSections } from "./sections.ts";
 import type { CliIo } from "../cli/io.ts";
 import type { DemoContext } from "./types.ts";
-import { formatSeconds } from "../cli/progress.ts";
+import { formatSeconds } from "../util/progress.ts";
 
 export interface DemoOptions {
   dir: string;

@@ -10,7 +10,8 @@ import { inferTraits } from "../traits/runner.ts";
 import { TRAIT_NAMES, TRAITS, type PersonPrompt } from "../traits/protocols.ts";
 import { fitTfidfSvd, transformTfidfSvd } from "../embed/tfidf-svd.ts";
 import { newPrivacyKey, OrthogonalTransform } from "../embed/privacy.ts";
-import { FaceEmbedder, HUMAN_ASSETS_DIR } from "../embed/face.ts";
+import { FACE_PACKAGES, FaceEmbedder, humanAssetsDir } from "../embed/face.ts";
+import { missingPackages } from "../util/optional-package.ts";
 import { cropImage, decodeImage } from "../embed/image.ts";
 
 /** The environment variable naming an LLM config file; the demo calls real LLMs only when it is set and every key is present. */
@@ -130,15 +131,21 @@ export the API keys it names (e.g. <code>OPENAI_API_KEY</code>, <code>GEMINI_API
       ], 4),
       `<p>The release applies one secret random orthogonal matrix per embedding kind: distances and inner products are unchanged, the coordinates are not those of the embedding model, and only the key holder can map vectors back. Names, descriptions and raw replies are removed (<code>personax embed release</code>).</p>`);
     // 4. Face embeddings on the sample photos shipped with @vladmandic/human (offline, tfjs WASM).
-    const started = performance.now();
-    const embedder = await FaceEmbedder.create();
-    const sheet = await decodeImage(join(HUMAN_ASSETS_DIR, "samples.jpg"));
-    const crops = [["person A, tight crop", 178, 0, 101, 96, 30], ["person A, wide crop", 178, 0, 101, 96, 60], ["person B, tight crop", 414, 13, 74, 73, 30]] as const;
-    const faces: Float32Array[] = [];
-    for (const [, x, y, w, h, m] of crops) faces.push((await embedder.embedImage(cropImage(sheet, x - m, y - m, w + 2 * m, h + 2 * m))).embedding);
-    parts.push(`<h3>Face embeddings (@vladmandic/human, 1024-d, offline)</h3>`,
-      htmlTable(["", ...crops.map((c) => c[0])], crops.map((c, i) => [c[0], ...faces.map((f) => cos(faces[i]!, f))]), 3),
-      `<p>Cosine similarity of the embeddings of three crops of the package's sample contact sheet (${((performance.now() - started) / 1000).toFixed(1)} s including model loading): the same face stays close across crops, different people are far apart. <code>personax embed faces</code> uses the largest face of each photo; several photos of a person become measurements 0, 1, 2, ….</p>`);
+    // They are optional peer dependencies (src/util/optional-package.ts): an install without them skips this part.
+    const missingFace = missingPackages(FACE_PACKAGES);
+    if (missingFace.length) {
+      parts.push(`<h3>Face embeddings</h3>`, `<p>Skipped: the optional packages ${missingFace.join(", ")} are not installed (<code>npm install ${FACE_PACKAGES.join(" ")}</code>).</p>`);
+    } else {
+      const started = performance.now();
+      const embedder = await FaceEmbedder.create();
+      const sheet = await decodeImage(join(humanAssetsDir(), "samples.jpg"));
+      const crops = [["person A, tight crop", 178, 0, 101, 96, 30], ["person A, wide crop", 178, 0, 101, 96, 60], ["person B, tight crop", 414, 13, 74, 73, 30]] as const;
+      const faces: Float32Array[] = [];
+      for (const [, x, y, w, h, m] of crops) faces.push((await embedder.embedImage(cropImage(sheet, x - m, y - m, w + 2 * m, h + 2 * m))).embedding);
+      parts.push(`<h3>Face embeddings (@vladmandic/human, 1024-d, offline)</h3>`,
+        htmlTable(["", ...crops.map((c) => c[0])], crops.map((c, i) => [c[0], ...faces.map((f) => cos(faces[i]!, f))]), 3),
+        `<p>Cosine similarity of the embeddings of three crops of the package's sample contact sheet (${((performance.now() - started) / 1000).toFixed(1)} s including model loading): the same face stays close across crops, different people are far apart. <code>personax embed faces</code> uses the largest face of each photo; several photos of a person become measurements 0, 1, 2, ….</p>`);
+    }
     ctx.artifacts.set("traits", { agreement: report });
     return { id: "traits", title: "LLM trait inference, agreement, embeddings and privacy transform", html: parts.join("\n") };
   },

@@ -3,6 +3,7 @@ import { matrix, type Matrix } from "../linalg/matrix.ts";
 import type { Rng } from "../util/rng.ts";
 import { Graph } from "./graph.ts";
 import { pc, type PcCoreOptions } from "./pc/pc.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 /** Edge types between a pair a < b, as counted over bootstrap replicates. */
 export const edgeTypes = ["none", "a->b", "b->a", "a--b", "a<->b", "other"] as const;
@@ -45,7 +46,7 @@ export function resampleRows(data: Matrix, rng: Rng): Matrix {
   return out;
 }
 
-export type BootstrapPcOptions = PcCoreOptions & { replicates: number; rng: Rng; onProgress?: (done: number, total: number) => void };
+export type BootstrapPcOptions = PcCoreOptions & { replicates: number; rng: Rng; onProgress?: ProgressCallback };
 
 /**
  * One bootstrap replicate: resample the rows with `rng.fork(b)`, prepare the test on the resample, rerun

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { readTable } from "../dataset/read-table.ts";
 import type { Flavour } from "../dataset/schema.ts";
 import { DataError, UsageError } from "../errors.ts";
-import { fromColumns, type Matrix } from "../linalg/matrix.ts";
+import type { Matrix } from "../linalg/matrix.ts";
+import { numericMatrixFrom } from "../citest/table.ts";
 import { svgToPng } from "../report/png.ts";
 import { Rng } from "../util/rng.ts";
 import { bootstrapPc, summarizeBootstrap, type BootstrapResult, type EdgeType } from "./bootstrap.ts";
@@ -13,6 +14,7 @@ import { knowledgeFromSpec, type KnowledgeSpec } from "./knowledge.ts";
 import type { UcPriority, UcRule } from "./pc/colliders.ts";
 import type { PcResult } from "./pc/pc.ts";
 import { runPc, runPcParallel } from "./run-pc.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export interface DiscoverPcOptions {
   /** CSV, Parquet or PersonaX store (.duckdb). */
@@ -42,7 +44,7 @@ export interface DiscoverPcOptions {
    */
   runReplicates?: (job: BootstrapReplicatesJob) => Promise<EdgeType[][]>;
   /** Progress of the PC run (distinct tests per depth, note "PC depth d tests") and then of the bootstrap replicates. */
-  onProgress?: (done: number, total: number, note?: string) => void;
+  onProgress?: ProgressCallback;
 }
 
 /** Everything a bootstrap replicate depends on (plain data, so it can travel to other processes). */
@@ -59,7 +61,7 @@ export interface BootstrapReplicatesJob {
   faithful?: boolean;
   seed: number;
   replicates: number;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: ProgressCallback;
 }
 
 export interface DiscoverPcSummary {
@@ -80,14 +82,9 @@ export async function readNumericColumns(source: string, columns?: string[], fla
   const repeated = columns?.find((c, i) => columns.indexOf(c) !== i);
   if (repeated) throw new UsageError(`column "${repeated}" is listed twice`, "name each column once in --cols");
   const table = await readTable(source, { ...(columns && columns.length ? { columns } : {}), flavour });
-  const names = columns && columns.length ? columns : table.names.filter((n) => table.columns[n] instanceof Float64Array);
-  for (const name of names) {
-    if (!(table.columns[name] instanceof Float64Array)) {
-      throw new DataError(source, 0, name, "the column is not numeric", "re-code it as numbers (category indices) or leave it out of --cols");
-    }
-  }
+  const { names, data } = numericMatrixFrom(table, source, columns && columns.length ? columns : undefined);
   if (names.length < 2) throw new UsageError(`PC needs at least two numeric columns; ${source} gives ${names.length}`, "pass --cols with two or more numeric columns");
-  return { names, data: fromColumns(names.map((n) => table.columns[n] as Float64Array)) };
+  return { names, data };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Causal discovery: the graph type, PC-stable with background knowledge, metrics, bootstrap and export. */
 export { Graph, type Edge, type Mark } from "./graph.ts";
 export { Knowledge, knowledgeFromSpec, parseEdgeRule, parseTiers, type KnowledgeSpec } from "./knowledge.ts";
-export { runPc, runPcParallel, type RunPcOptions } from "./run-pc.ts";
+export { runPc, runPcParallel, type RunPcOptions, type PcData } from "./run-pc.ts";
 export { pc, pcAsync, type PcCoreOptions, type PcResult } from "./pc/pc.ts";
 export type { CiRecord } from "./pc/ci-runner.ts";
 export { dSeparated, dSeparationOracle } from "./d-separation.ts";

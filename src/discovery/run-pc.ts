@@ -1,3 +1,4 @@
+import { isColumnTable, numericMatrixFrom, type ColumnTable } from "../citest/table.ts";
 import type { CiQueryFn } from "../citest/types.ts";
 import { DataError, UsageError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
@@ -14,14 +15,22 @@ export interface RunPcOptions extends Omit<PcCoreOptions, "knowledge"> {
   testOptions?: Record<string, unknown>;
   /** Background knowledge, as a Knowledge object or by node names. */
   knowledge?: Knowledge | KnowledgeSpec;
-  /** Column names (default X1..Xn). */
+  /** Column names of a matrix (default X1..Xn); for a readTable() table, the columns to use (default: every numeric one). */
   nodeNames?: readonly string[];
   /** Rows with a missing value: "drop" them (default, like `df.dropna()`) or "error". */
   missing?: "drop" | "error";
 }
 
-function prepareInputs(data: Matrix, options: RunPcOptions) {
-  const nodes = options.nodeNames ?? Array.from({ length: data.cols }, (_, i) => `X${i + 1}`);
+/**
+ * PC's input: a data matrix (columns = variables), or a table as readTable() returns it, whose numeric columns
+ * (or the `nodeNames` columns) become the variables.
+ */
+export type PcData = Matrix | ColumnTable;
+
+function prepareInputs(input: PcData, options: RunPcOptions) {
+  const fromTable = isColumnTable(input) ? numericMatrixFrom(input, "PC input", options.nodeNames) : undefined;
+  const data = fromTable?.data ?? (input as Matrix);
+  const nodes = fromTable?.names ?? options.nodeNames ?? Array.from({ length: data.cols }, (_, i) => `X${i + 1}`);
   if (nodes.length !== data.cols) throw new UsageError(`${nodes.length} node names for ${data.cols} data columns`, "pass one name per column");
   const cleaned = dropMissingRows(data);
   if (cleaned.dropped > 0 && options.missing === "error") {
@@ -37,7 +46,7 @@ function prepareInputs(data: Matrix, options: RunPcOptions) {
  * shared latents s1, s2):
  *   runPc(latents, { test: "kci", alpha: 0.05, nodeNames, knowledge: { noEdgesInto: ["s1", "s2"] } })
  */
-export function runPc(data: Matrix, options: RunPcOptions = {}): PcResult & { rowsUsed: number; rowsDropped: number } {
+export function runPc(data: PcData, options: RunPcOptions = {}): PcResult & { rowsUsed: number; rowsDropped: number } {
   const inputs = prepareInputs(data, options);
   const test = options.test ?? "fisherz";
   const query = typeof test === "function" ? test : prepareRegistryTest(test, inputs.data, options.testOptions, inputs.nodes);
@@ -50,7 +59,7 @@ export function runPc(data: Matrix, options: RunPcOptions = {}): PcResult & { ro
  * test log equal `runPc`'s (each p-value depends only on the data and the query). Needs a registry test
  * name (a function cannot be sent to a worker).
  */
-export async function runPcParallel(data: Matrix, options: RunPcOptions & { threads: number; spec?: TestSpec }): Promise<PcResult & { rowsUsed: number; rowsDropped: number }> {
+export async function runPcParallel(data: PcData, options: RunPcOptions & { threads: number; spec?: TestSpec }): Promise<PcResult & { rowsUsed: number; rowsDropped: number }> {
   const inputs = prepareInputs(data, options);
   const test = options.test ?? "fisherz";
   if (typeof test === "function" && !options.spec) throw new UsageError("runPcParallel needs a registry test name", "pass test: \"fisherz\" (or another registry name)");

@@ -5,6 +5,7 @@ import type { Store } from "../dataset/store.ts";
 import type { EmbeddingRow } from "../dataset/schema.ts";
 import { DataError, PersonaxError } from "../errors.ts";
 import { FACE_MODEL, FaceEmbedder } from "./face.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 /** One image of one person; a person's images in list order are measurements 0, 1, 2, … */
 export interface ImageEntry { personId: string; path: string }
@@ -53,7 +54,7 @@ export interface FaceEmbedSummary {
  * image of a person. An image without a face or that cannot be read is reported and skipped (its
  * measurement number stays free, so measurements keep their meaning: the k-th photo of the person).
  */
-export async function embedFacesIntoStore(store: Store, images: readonly ImageEntry[], options: { onProgress?: (done: number, total: number) => void; embedder?: FaceEmbedder } = {}): Promise<FaceEmbedSummary> {
+export async function embedFacesIntoStore(store: Store, images: readonly ImageEntry[], options: { onProgress?: ProgressCallback; embedder?: FaceEmbedder } = {}): Promise<FaceEmbedSummary> {
   const started = performance.now();
   const known = new Set((await store.query<{ id: string }>(`SELECT id FROM persons`)).map((r) => r.id));
   const unknown = images.find((e) => !known.has(e.personId));

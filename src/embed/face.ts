@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
+import type * as Tf from "@tensorflow/tfjs-core";
 import { ComputeError, DataError } from "../errors.ts";
+import { requireOptionalPackages } from "../util/optional-package.ts";
 import { decodeImage, type RgbImage } from "./image.ts";
 
 /**
@@ -15,15 +16,27 @@ import { decodeImage, type RgbImage } from "./image.ts";
  */
 export const FACE_MODEL = "human-faceres-1024";
 
+/**
+ * The packages face embeddings need (about 130 MB): optional peer dependencies of personax, loaded only here
+ * (src/util/optional-package.ts), so `npm install personax` stays small and importing the library stays fast.
+ */
+export const FACE_PACKAGES = ["@vladmandic/human", "@tensorflow/tfjs-core", "@tensorflow/tfjs-converter", "@tensorflow/tfjs-backend-wasm"] as const;
+const PURPOSE = "face embeddings (personax embed faces)";
+
 const require = createRequire(import.meta.url);
-const humanRoot = resolve(dirname(require.resolve("@vladmandic/human")), "..");
-const wasmDir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/");
+
+function humanRoot(): string {
+  requireOptionalPackages(FACE_PACKAGES, PURPOSE);
+  return resolve(dirname(require.resolve("@vladmandic/human")), "..");
+}
 
 /** Where the sample photos shipped with @vladmandic/human live (used by tests and the demo). */
-export const HUMAN_ASSETS_DIR = join(humanRoot, "assets");
+export function humanAssetsDir(): string {
+  return join(humanRoot(), "assets");
+}
 
 let routerRegistered = false;
-function registerDiskRouter(): void {
+function registerDiskRouter(tf: typeof Tf): void {
   if (routerRegistered) return;
   routerRegistered = true;
   // tfjs's router type says IOHandler, but its registry treats a null return as "not mine".
@@ -62,14 +75,17 @@ interface HumanLike {
 }
 
 export class FaceEmbedder {
-  private constructor(private readonly human: HumanLike, readonly minScore: number) {}
+  private constructor(private readonly human: HumanLike, private readonly tf: typeof Tf, readonly minScore: number) {}
 
   /** Loads the detector, mesh and description models from the package on disk (about 1 s). */
   static async create(options: { minScore?: number } = {}): Promise<FaceEmbedder> {
-    registerDiskRouter();
-    const { Human } = require(join(humanRoot, "dist/human.node-wasm.js")) as { Human: new (config: unknown) => HumanLike };
+    const root = humanRoot();
+    const tf = (await import("@tensorflow/tfjs-core")) as typeof Tf;
+    registerDiskRouter(tf);
+    const wasmDir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/");
+    const { Human } = require(join(root, "dist/human.node-wasm.js")) as { Human: new (config: unknown) => HumanLike };
     const human = new Human({
-      backend: "wasm", wasmPath: wasmDir, modelBasePath: `disk://${join(humanRoot, "models")}/`, debug: false, cacheModels: false,
+      backend: "wasm", wasmPath: wasmDir, modelBasePath: `disk://${join(root, "models")}/`, debug: false, cacheModels: false,
       body: { enabled: false }, hand: { enabled: false }, object: { enabled: false }, gesture: { enabled: false }, segmentation: { enabled: false },
       face: {
         enabled: true, detector: { maxDetected: 20, rotation: false, minConfidence: 0.2 }, mesh: { enabled: true },
@@ -82,7 +98,7 @@ export class FaceEmbedder {
       throw new ComputeError(`cannot load the face models of @vladmandic/human: ${(error as Error).message}`, "reinstall dependencies with 'npm ci'");
     }
     if (human.tf.getBackend() !== "wasm") throw new ComputeError(`face models run on backend "${human.tf.getBackend()}", expected wasm`);
-    return new FaceEmbedder(human, options.minScore ?? 0.5);
+    return new FaceEmbedder(human, tf, options.minScore ?? 0.5);
   }
 
   /** The embedding of the largest confident face of an image file. */
@@ -91,7 +107,7 @@ export class FaceEmbedder {
   }
 
   async embedImage(image: RgbImage, label = "image"): Promise<FaceResult> {
-    const tensor = tf.tensor4d(image.rgb, [1, image.height, image.width, 3], "int32");
+    const tensor = this.tf.tensor4d(image.rgb, [1, image.height, image.width, 3], "int32");
     let result;
     try {
       result = await this.human.detect(tensor);

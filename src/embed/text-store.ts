@@ -6,6 +6,7 @@ import { DEFAULT_PROTOCOL, TRAIT_NAMES, TRAITS } from "../traits/protocols.ts";
 import type { LlmProvider } from "../traits/providers/types.ts";
 import { withRetries } from "../traits/runner.ts";
 import { fitTfidfSvd, transformTfidfSvd } from "./tfidf-svd.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 /**
  * Text embeddings of the LLM descriptions (DESIGN §1.1: one per LLM per person, so 3 measurements for
@@ -31,7 +32,7 @@ export interface TextEmbedOptions {
   /** … or a provider's embedding endpoint. */
   provider?: { provider: LlmProvider; model: string; batchSize?: number; maxRetries?: number };
   /** Texts embedded so far (per provider batch; once at the end for TF-IDF). */
-  onProgress?: (done: number, total: number, note?: string) => void;
+  onProgress?: ProgressCallback;
 }
 
 export async function embedTextsIntoStore(store: Store, options: TextEmbedOptions = {}): Promise<TextEmbedSummary> {

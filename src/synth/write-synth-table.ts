@@ -12,7 +12,7 @@ import { openStore } from "../dataset/store.ts";
 import { importFile } from "../dataset/import.ts";
 import { exportParquet } from "../dataset/export.ts";
 import type { CategoryRow } from "../dataset/schema.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 import type { SynthTable } from "./persona-table.ts";
 import { synthPersonaEmbeddings } from "./persona-embeddings.ts";
 

@@ -7,6 +7,7 @@ import { createProvider, ProviderError, type ChatRequest, type LlmProvider } fro
 import { RateLimiter } from "./rate-limiter.ts";
 import { ComputeError, UsageError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 /**
  * The trait-inference runner (`personax traits infer`). One task = one person × model × protocol ×
@@ -43,7 +44,7 @@ export interface InferOptions {
   retryFailed?: boolean;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  onProgress?: (done: number, total: number, note?: string) => void;
+  onProgress?: ProgressCallback;
   /** Retries, refusals and failures as they happen (one line each). */
   onEvent?: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;

@@ -2,9 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCell } from "../../src/citest/level1.ts";
-import { fastCell, Level1Columns } from "../../src/citest/level1-fast.ts";
+import { Level1Columns } from "../../src/citest/level1-fast.ts";
+import { getCiTest } from "../../src/citest/registry.ts";
 import { readCsvTable, type NumericTable } from "../../src/citest/table.ts";
 import { fixtureDir } from "./fixture-helpers.ts";
+
+/** The registry's Level I fast path of a test. */
+const fastCell = (columns: Level1Columns, test: string, row: string, col: string) => getCiTest(test).level1Cell?.(columns, row, col);
 
 const athle = readCsvTable(join(fixtureDir, "data", "athle_n500_s0.csv"));
 const rows = ["final_o", "final_c", "final_e", "final_a", "final_n"];

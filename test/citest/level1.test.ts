@@ -75,7 +75,7 @@ test("personax level1 rejects an unknown test and an unknown column with exit co
   const io = recordingIo();
   const csv = join(fixtureDir, "data", "athle_n500_s0.csv");
   assert.equal(await runCli(["level1", "--data", csv, "--rows", "final_o", "--cols", "Type", "--tests", "kci,magic", "--out", tmpdir()], io), 2);
-  assert.match(io.stderr.join("\n"), /unknown test\(s\): magic/);
+  assert.match(io.stderr.join("\n"), /unknown CI test "magic"/);
   assert.equal(await runCli(["level1", "--data", csv, "--rows", "final_o", "--cols", "Nope", "--out", tmpdir()], io), 2);
   assert.match(io.stderr.join("\n"), /Nope/);
 });

@@ -42,11 +42,20 @@ test("personax <command> [<sub-command>] --help prints through io and exits 0 fo
       walk(sub, [...prefix, sub.name()]);
     }
   };
-  walk(makeProgram(recordingIo()), []);
+  walk(await makeProgram(recordingIo()), []);
   assert.ok(paths.length >= 5);
   for (const path of paths) {
     const io = recordingIo();
     assert.equal(await runCli([...path, "--help"], io), 0, path.join(" "));
     assert.match(io.stdout.join("\n"), /Usage: /, path.join(" "));
+  }
+});
+
+test("every command's one-line summary in src/cli/commands/index.ts is the command's own description", async () => {
+  const { commandEntries } = await import("../../src/cli/commands/index.ts");
+  for (const entry of commandEntries) {
+    const command = (await entry.load())(recordingIo());
+    assert.equal(command.name(), entry.name);
+    assert.equal(entry.summary, command.description(), entry.name);
   }
 });

@@ -4,17 +4,18 @@ import { mkdtemp, mkdir, rm, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
-import { FaceEmbedder, FACE_MODEL, HUMAN_ASSETS_DIR } from "../../src/embed/face.ts";
+import { FaceEmbedder, FACE_MODEL, humanAssetsDir } from "../../src/embed/face.ts";
 import { cropImage, decodeImage } from "../../src/embed/image.ts";
 import { embedFacesIntoStore, readImageList } from "../../src/embed/face-store.ts";
 import { openStore } from "../../src/dataset/store.ts";
 import { DataError } from "../../src/errors.ts";
 
 // Sample photos shipped inside the @vladmandic/human package (assets/).
-const SAMPLES = join(HUMAN_ASSETS_DIR, "samples.jpg");      // a contact sheet of several people
-const FACE_ID = join(HUMAN_ASSETS_DIR, "screenshot-faceid.jpg"); // one face
-const AVATAR = join(HUMAN_ASSETS_DIR, "screenshot-vrm.jpg");     // a 3-D avatar: no human face
-const GROUP = join(HUMAN_ASSETS_DIR, "screenshot-facedetect.jpg"); // several faces
+const HUMAN_ASSETS = humanAssetsDir();
+const SAMPLES = join(HUMAN_ASSETS, "samples.jpg");      // a contact sheet of several people
+const FACE_ID = join(HUMAN_ASSETS, "screenshot-faceid.jpg"); // one face
+const AVATAR = join(HUMAN_ASSETS, "screenshot-vrm.jpg");     // a 3-D avatar: no human face
+const GROUP = join(HUMAN_ASSETS, "screenshot-facedetect.jpg"); // several faces
 // Two different people on the contact sheet (face boxes found by the detector on the full sheet).
 const PERSON_A = [178, 0, 101, 96], PERSON_B = [414, 13, 74, 73];
 

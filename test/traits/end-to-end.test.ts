@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { recordingIo } from "../../src/cli/io.ts";
 import { openStore } from "../../src/dataset/store.ts";
-import { HUMAN_ASSETS_DIR, FACE_MODEL } from "../../src/embed/face.ts";
+import { humanAssetsDir, FACE_MODEL } from "../../src/embed/face.ts";
 import { startFakeLlmServer } from "../helpers/fake-llm-servers.ts";
 
 async function cli(...args: string[]): Promise<string> {
@@ -59,7 +59,7 @@ test("synth → traits infer (fake OpenAI-compatible + Gemini) → traits agreem
     assert.equal(names.length, N);
     for (const id of ids.slice(0, 2)) {
       await mkdir(join(images, id), { recursive: true });
-      await copyFile(join(HUMAN_ASSETS_DIR, "screenshot-faceid.jpg"), join(images, id, "1.jpg"));
+      await copyFile(join(humanAssetsDir(), "screenshot-faceid.jpg"), join(images, id, "1.jpg"));
     }
     assert.match(await cli("embed", "faces", "--store", store, "--images", images), /2 face embeddings/);
     assert.match(await cli("embed", "text", "--store", store, "--dim", "8"), new RegExp(`${3 * N} text embeddings \\(tfidf-svd-8, 8-d\\)`));

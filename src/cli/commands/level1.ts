@@ -2,14 +2,7 @@ import { Command } from "commander";
 import { z } from "zod";
 import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption, splitList } from "../options.ts";
-import { readTable } from "../../dataset/read-table.ts";
-import { runLevel1 } from "../../citest/level1.ts";
-import { writeLevel1Outputs } from "../../citest/level1-output.ts";
-import { numericTableFrom } from "../../citest/table.ts";
-import { ciTestNames } from "../../citest/registry.ts";
-import { UsageError } from "../../errors.ts";
-import { JobQueue } from "../../scale/producer.ts";
-import { level1OnQueue } from "../../scale/level1-queue.ts";
+import { ciTestNames, getCiTest } from "../../citest/registry.ts";
 
 const Options = z.object({
   data: z.string().min(1),
@@ -46,18 +39,23 @@ export const level1Command = (io: CliIo) =>
     .action(async (raw) => {
       const opts = parseOptions(Options, raw, "level1");
       const rows = splitList(opts.rows), cols = splitList(opts.cols), tests = splitList(opts.tests);
-      const unknown = tests.filter((t) => !ciTestNames.includes(t as never));
-      if (unknown.length) throw new UsageError(`unknown test(s): ${unknown.join(", ")}`, `valid tests: ${ciTestNames.join(", ")}`);
-      const table = await readTable(opts.data, opts.flavour ? { flavour: opts.flavour } : {});
-      const data = numericTableFrom(table, opts.data, [...rows, ...cols]);
+      for (const test of tests) getCiTest(test); // before reading the data: an unknown name is a usage error
+      // The library loads here rather than at start-up, so `personax level1 --help` stays fast.
+      const [{ readTable }, { runLevel1 }, { writeLevel1Outputs }] = await Promise.all([
+        import("../../dataset/read-table.ts"), import("../../citest/level1.ts"), import("../../citest/level1-output.ts"),
+      ]);
+      const data = await readTable(opts.data, opts.flavour ? { flavour: opts.flavour } : {});
       const total = tests.length * rows.length * cols.length;
       const bar = io.progress({ label: "level1", total });
-      const queue = opts.queue ? await JobQueue.open({ redisUrl: opts.queue, onEvent: (m) => io.err(m) }) : undefined;
+      const queue = opts.queue
+        ? await (await import("../../scale/producer.ts")).JobQueue.open({ redisUrl: opts.queue, onEvent: (m) => io.err(m) })
+        : undefined;
+      const { level1OnQueue } = queue ? await import("../../scale/level1-queue.ts") : { level1OnQueue: undefined };
       let result;
       try {
         result = await runLevel1({
-          data, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, seed: opts.seed,
-          workers: opts.workers, onProgress: (done, all) => bar.update(done, all), runCells: queue && level1OnQueue(queue),
+          data, source: opts.data, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, seed: opts.seed,
+          workers: opts.workers, onProgress: (done, all) => bar.update(done, all), runCells: queue && level1OnQueue!(queue),
         });
       } finally {
         await queue?.close();

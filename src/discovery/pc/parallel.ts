@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../../util/worker-entry.ts";
 import { ComputeError } from "../../errors.ts";
 import type { Matrix } from "../../linalg/matrix.ts";
 import type { CiKey } from "./ci-runner.ts";
@@ -18,7 +19,7 @@ export class CiWorkerPool {
   constructor(spec: TestSpec, data: Matrix, readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
     for (let t = 0; t < threads; t++) {
-      const worker = new Worker(new URL("./ci-worker.mjs", import.meta.url), {
+      const worker = startWorker(import.meta.url, "ci-worker-impl", {
         workerData: { spec, rows: data.rows, cols: data.cols, data: data.data },
       });
       this.ready.push(new Promise((resolve, reject) => {

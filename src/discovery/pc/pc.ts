@@ -7,6 +7,7 @@ import { orientColliders, type UcPriority, type UcRule } from "./colliders.ts";
 import { orientByKnowledge } from "./knowledge.ts";
 import { definiteMeek, meek } from "./meek.ts";
 import { skeletonSteps, type Sepsets, type SkeletonResult } from "./skeleton.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 export interface PcCoreOptions {
   /** Significance level; an edge is removed when p > alpha. Default 0.05. */
@@ -29,7 +30,7 @@ export interface PcCoreOptions {
    * Skeleton progress: distinct tests answered so far of the current depth's total, with a note "depth d".
    * Sequential runs report every computed test; parallel runs report each depth when its batch returns.
    */
-  onProgress?: (done: number, total: number, note?: string) => void;
+  onProgress?: ProgressCallback;
 }
 
 export interface PcResult {
