@@ -18,7 +18,7 @@ import { runLevel1, type Level1Cell } from "../citest/level1.ts";
 import { latentGraphDot, renderDot } from "./latent-graph.ts";
 import { graphAdjacency } from "./run-config.ts";
 import { spearman } from "../traits/spearman.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export interface InterpretOptions {
   /** Output folder of `personax crl train` (latents.csv, run.json). */

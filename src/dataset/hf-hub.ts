@@ -19,7 +19,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, symlink, writeFile, lstat, 
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { PersonaxError } from "../errors.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 /** A failure talking to the Hub. A wrong name, revision or token is bad input (exit 2); a network failure is not. */
 export class HfHubError extends PersonaxError {

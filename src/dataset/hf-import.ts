@@ -10,7 +10,7 @@ import { planMapping, unknownColumnsError, type MappingPlan, type SchemaColumn, 
 import { lit } from "./layout.ts";
 import type { Store } from "./store.ts";
 import type { CategoryRow } from "./schema.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export interface HfImportOptions {
   revision?: string;

@@ -23,7 +23,7 @@ import type { Matrix } from "../linalg/matrix.ts";
 import { generateMultimodal } from "./multimodal.ts";
 import { synthPersonaTable, type SynthTable } from "./persona-table.ts";
 import { truthPathFor, writeSynthTable } from "./write-synth-table.ts";
-import type { ProgressCallback } from "../cli/progress.ts";
+import type { ProgressCallback } from "../util/progress.ts";
 
 export const LatentLink = z.object({
   /** A true latent name of the generator: S1…, Z11… (face), Z21… (text). */
