@@ -31,6 +31,53 @@ export function getColumn(data: Matrix, j: number): Float64Array {
 }
 
 /**
+ * The same checks as `checkQuery`, with each column scanned once per dataset instead of once per query:
+ * a prepared test that answers many queries (PC) keeps one checker. The per-query part is a few
+ * integer comparisons; labels are built only when something is wrong, and the error is the very one
+ * `checkQuery` would throw.
+ */
+export class ColumnChecker {
+  /** Per column: −2 unchecked, −1 fine, else the row of its first non-finite value. */
+  private readonly badRow: Float64Array;
+  private readonly constant: Uint8Array;
+
+  constructor(private readonly test: string, private readonly data: Matrix, private readonly context: PrepareContext | undefined,
+    private readonly nonConstant = true) {
+    this.badRow = new Float64Array(data.cols).fill(-2);
+    this.constant = new Uint8Array(data.cols);
+  }
+
+  check(x: number, y: number, z: readonly number[]): void {
+    const cols = this.data.cols;
+    let ok = Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < cols && y < cols && x !== y && this.data.rows >= MIN_ROWS;
+    for (let k = 0; ok && k < z.length; k++) {
+      const j = z[k]!;
+      ok = Number.isInteger(j) && j >= 0 && j < cols && j !== x && j !== y;
+    }
+    ok = ok && this.columnOk(x) && this.columnOk(y);
+    for (let k = 0; ok && k < z.length; k++) ok = this.columnOk(z[k]!);
+    // Only a failing query pays for the full message.
+    if (!ok) checkQuery(this.test, this.data, x, y, z, this.context, { nonConstant: this.nonConstant });
+  }
+
+  private columnOk(j: number): boolean {
+    if (this.badRow[j] === -2) {
+      const { rows, cols, data } = this.data;
+      const first = data[j]!;
+      let bad = -1, constant = 1;
+      for (let i = 0; i < rows; i++) {
+        const v = data[i * cols + j]!;
+        if (!Number.isFinite(v)) { bad = i; break; }
+        if (v !== first) constant = 0;
+      }
+      this.badRow[j] = bad;
+      this.constant[j] = bad < 0 ? constant : 0;
+    }
+    return this.badRow[j] === -1 && !(this.nonConstant && this.constant[j] === 1);
+  }
+}
+
+/**
  * Checks the columns a query uses: a known index, finite values, enough rows, and (when `nonConstant`)
  * more than one distinct value. Throws ComputeError naming the test, the pair and the fix.
  */

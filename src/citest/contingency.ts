@@ -10,7 +10,7 @@ import { ComputeError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { chiSquareUpperTail } from "../stats/distributions.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
-import { checkQuery, columnLabel, getColumn, pairLabel, type PrepareContext } from "./columns.ts";
+import { ColumnChecker, columnLabel, getColumn, pairLabel, type PrepareContext } from "./columns.ts";
 import type { CiQueryFn, CiResult, CiTest } from "./types.ts";
 
 export const ContingencyOptions = z.object({
@@ -19,11 +19,18 @@ export const ContingencyOptions = z.object({
 });
 export type ContingencyOptions = z.infer<typeof ContingencyOptions>;
 
+/** Dense count tables up to this many cells (causal-learn's bincount/unique threshold is 1e5). */
+const DENSE_CELLS = 100_000;
+
+interface CodedColumn { codes: Int32Array; cardinality: number }
+
 function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Partial<ContingencyOptions> | undefined, context: PrepareContext | undefined): CiQueryFn {
   const options = ContingencyOptions.parse(rawOptions ?? {});
-  // Re-code each column lazily (a PC run touches every column, a matrix cell only two).
-  const coded: Array<{ codes: Int32Array; cardinality: number } | undefined> = [];
-  const codesOf = (j: number) => {
+  const checker = new ColumnChecker(kind, data, context, false);
+  const n = data.rows;
+  // Each column is re-coded once (lazily: a PC run touches every column, a matrix cell only two).
+  const coded: Array<CodedColumn | undefined> = [];
+  const codesOf = (j: number): CodedColumn => {
     let c = coded[j];
     if (!c) {
       const u = uniqueCodes(getColumn(data, j));
@@ -32,29 +39,17 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     }
     return c;
   };
+  // Scratch space reused by every query: the conditioning configuration of each row and the tables.
+  const layerOf = new Int32Array(n);
+  const scratch = new TableScratch();
   return (x0, y0, zs) => {
-    checkQuery(kind, data, x0, y0, zs, context, { nonConstant: false });
+    checker.check(x0, y0, zs);
     // causal-learn swaps x and y into ascending order and sorts S; the statistic is symmetric anyway.
     const [x, y] = x0 < y0 ? [x0, y0] : [y0, x0];
-    const n = data.rows;
     const cx = codesOf(x), cy = codesOf(y);
     const kx = cx.cardinality, ky = cy.cardinality;
-    // Index the conditioning configurations that occur (the reference's unique path; bincount gives the same layers).
-    let layerOf: Int32Array | null = null;
-    let layers = 1;
-    if (zs.length) {
-      layerOf = new Int32Array(n);
-      const seen = new Map<string, number>();
-      const zc = zs.map((j) => codesOf(j).codes);
-      for (let i = 0; i < n; i++) {
-        let key = "";
-        for (const c of zc) key += c[i]! + ",";
-        let l = seen.get(key);
-        if (l === undefined) { l = seen.size; seen.set(key, l); }
-        layerOf[i] = l;
-      }
-      layers = seen.size;
-    }
+    const cardinalities = () => [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
+    const layers = zs.length === 0 ? 1 : conditioningLayers(zs.map(codesOf), kx * ky, layerOf, scratch);
     const cells = layers * kx * ky;
     if (cells > options.maxTableCells) {
       throw new ComputeError(
@@ -63,9 +58,141 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
         "chi-square/G-square need categorical columns; bin continuous columns first or use kci/hsic/fisherz",
       );
     }
-    const cardinalities = () => [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
-    return tableResult(kind, layerOf, layers, cx.codes, cy.codes, kx, ky, n, zs.length > 0, cardinalities);
+    if (zs.length === 0) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
+    return layeredResult(kind, layerOf, layers, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
   };
+}
+
+/** Typed buffers that grow to the largest table a prepared test has needed, so queries allocate nothing. */
+class TableScratch {
+  counts = new Float64Array(0);
+  rowSum = new Float64Array(0);
+  colSum = new Float64Array(0);
+  idOf = new Int32Array(0);
+  ensureCounts(size: number): Float64Array {
+    if (this.counts.length < size) this.counts = new Float64Array(Math.max(size, 2 * this.counts.length));
+    return this.counts;
+  }
+  ensureIds(size: number): Int32Array {
+    if (this.idOf.length < size) this.idOf = new Int32Array(Math.max(size, 2 * this.idOf.length));
+    return this.idOf;
+  }
+  ensureMargins(kx: number, ky: number): void {
+    if (this.rowSum.length < kx) this.rowSum = new Float64Array(kx);
+    if (this.colSum.length < ky) this.colSum = new Float64Array(ky);
+  }
+}
+
+/**
+ * Writes each row's conditioning configuration into `layerOf` and returns the number of layers. When
+ * the full product of the conditioning cardinalities (times the x·y cells) is small, the layer is the
+ * mixed-radix code itself (causal-learn's bincount path; absent configurations stay empty). Otherwise
+ * the code is built one column at a time and re-numbered densely after each column, in ascending code
+ * order (causal-learn's np.unique path), so the table never has more layers than rows.
+ */
+function conditioningLayers(zs: CodedColumn[], xyCells: number, layerOf: Int32Array, scratch: TableScratch): number {
+  const n = layerOf.length;
+  let product = 1;
+  for (const z of zs) product *= z.cardinality;
+  if (product * xyCells <= DENSE_CELLS) {
+    const first = zs[0]!.codes;
+    for (let i = 0; i < n; i++) layerOf[i] = first[i]!;
+    for (let k = 1; k < zs.length; k++) {
+      const { codes, cardinality } = zs[k]!;
+      for (let i = 0; i < n; i++) layerOf[i] = layerOf[i]! * cardinality + codes[i]!;
+    }
+    return product;
+  }
+  let layers = 1;
+  layerOf.fill(0);
+  for (const { codes, cardinality } of zs) {
+    const range = layers * cardinality;
+    if (range > 4 * n + 65_536) {
+      layers = renumberBySort(layerOf, codes, cardinality);
+      continue;
+    }
+    const idOf = scratch.ensureIds(range);
+    idOf.fill(0, 0, range);
+    for (let i = 0; i < n; i++) idOf[layerOf[i]! * cardinality + codes[i]!] = 1;
+    let next = 0;
+    for (let c = 0; c < range; c++) if (idOf[c] === 1) idOf[c] = next++;
+    for (let i = 0; i < n; i++) layerOf[i] = idOf[layerOf[i]! * cardinality + codes[i]!]!;
+    layers = next;
+  }
+  return layers;
+}
+
+/** Dense ids of (layer, code) pairs in ascending combined order, via a typed-array sort. */
+function renumberBySort(layerOf: Int32Array, codes: Int32Array, cardinality: number): number {
+  const n = layerOf.length;
+  const combined = new Float64Array(n);
+  for (let i = 0; i < n; i++) combined[i] = layerOf[i]! * cardinality + codes[i]!;
+  const sorted = Float64Array.from(combined).sort();
+  const distinct = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (m === 0 || sorted[i] !== distinct[m - 1]) distinct[m++] = sorted[i]!;
+  for (let i = 0; i < n; i++) {
+    let lo = 0, hi = m - 1;
+    const v = combined[i]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    layerOf[i] = lo;
+  }
+  return m;
+}
+
+/**
+ * The conditional statistic over (layer, x, y) counts, as causal-learn's _CalculatePValue: per layer that
+ * occurs, expected = Sx·Sy / S, and the degrees of freedom subtract that layer's all-zero rows and columns.
+ */
+function layeredResult(
+  kind: "chisq" | "gsq", layerOf: Int32Array, layers: number, xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
+  cardinalities: () => number[], scratch: TableScratch,
+): CiResult {
+  const block = kx * ky;
+  const counts = scratch.ensureCounts(layers * block);
+  counts.fill(0, 0, layers * block);
+  for (let i = 0; i < n; i++) counts[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
+  scratch.ensureMargins(kx, ky);
+  const rowSum = scratch.rowSum, colSum = scratch.colSum;
+  let statistic = 0, dof = 0;
+  for (let l = 0; l < layers; l++) {
+    const base = l * block;
+    let total = 0;
+    for (let c = 0; c < block; c++) total += counts[base + c]!;
+    if (total === 0) continue; // a configuration that never occurs (dense path)
+    rowSum.fill(0, 0, kx); colSum.fill(0, 0, ky);
+    for (let a = 0; a < kx; a++) {
+      const row = base + a * ky;
+      for (let b = 0; b < ky; b++) {
+        const c = counts[row + b]!;
+        rowSum[a]! += c; colSum[b]! += c;
+      }
+    }
+    let zeroRows = 0, zeroCols = 0;
+    for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
+    for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
+    dof += (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
+    for (let a = 0; a < kx; a++) {
+      const ra = rowSum[a]!;
+      if (ra === 0) continue;
+      const row = base + a * ky;
+      for (let b = 0; b < ky; b++) {
+        const cb = colSum[b]!;
+        if (cb === 0) continue;
+        const expected = (ra * cb) / total;
+        const c = counts[row + b]!;
+        if (kind === "chisq") statistic += ((c - expected) * (c - expected)) / expected;
+        else if (c > 0) statistic += c * Math.log(c / expected);
+      }
+    }
+  }
+  if (kind === "gsq") statistic *= 2;
+  if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities: cardinalities() } };
+  return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities: cardinalities() } };
 }
 
 /**

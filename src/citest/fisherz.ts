@@ -7,12 +7,16 @@
 import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
+import erfc from "@stdlib/math-base-special-erfc";
 import { normalTwoSidedP } from "../stats/distributions.ts";
 import { luDecompose, luSolve } from "../stats/lu.ts";
-import { checkQuery, pairLabel, type PrepareContext } from "./columns.ts";
+import { ColumnChecker, pairLabel, type PrepareContext } from "./columns.ts";
 import type { CiResult, CiTest } from "./types.ts";
 
-const FisherzOptions = z.object({});
+const FisherzOptions = z.object({
+  tail: z.enum(["exact", "causal-learn"]).default("exact")
+    .describe("p-value: exact two-sided tail erfc(|z|/√2), or causal-learn's 2·(1 − Φ(|z|)), which is exactly 0 beyond |z| ≈ 8.3"),
+});
 export type FisherzOptions = z.infer<typeof FisherzOptions>;
 
 /** np.corrcoef(data.T): Pearson correlations of every pair of columns. */
@@ -50,12 +54,16 @@ export const fisherz: CiTest<FisherzOptions> = {
   conditional: true,
   options: FisherzOptions,
   reference: "causal-learn 0.1.4.7 causallearn/utils/cit.py FisherZ",
-  prepare(data, _options, context) {
+  prepare(data, rawOptions, context) {
+    const { tail } = FisherzOptions.parse(rawOptions ?? {});
     const corr = correlationMatrix(data);
     const p = data.cols;
+    const checker = new ColumnChecker("fisherz", data, context);
     return (x, y, zs) => {
-      checkQuery("fisherz", data, x, y, zs, context);
-      return fisherzFromCorrelation(corr, p, data.rows, x, y, zs, context);
+      checker.check(x, y, zs);
+      const result = fisherzFromCorrelation(corr, p, data.rows, x, y, zs, context);
+      if (tail === "causal-learn") result.pValue = causalLearnTwoSidedP(result.statistic!);
+      return result;
     };
   },
 };
@@ -98,4 +106,15 @@ export function fisherzFromCorrelation(
     );
   }
   return { test: "fisherz", statistic, pValue: normalTwoSidedP(statistic), n: nRows, details: { r } };
+}
+
+/**
+ * causal-learn's p = 2·(1 − norm.cdf(|z|)) in double arithmetic, with scipy's ndtr (cephes): below
+ * |z| = 1 the cdf is 0.5 + 0.5·erf(z/√2), above it 1 − 0.5·erfc(z/√2). The subtraction from 1 loses
+ * every digit of the tail beyond |z| ≈ 8.3, where p becomes exactly 0 (see docs/PC.md, difference A).
+ */
+export function causalLearnTwoSidedP(statistic: number): number {
+  const z = Math.abs(statistic) * Math.SQRT1_2;
+  const cdf = z < Math.SQRT1_2 ? 0.5 + 0.5 * (1 - erfc(z)) : 1 - 0.5 * erfc(z);
+  return 2 * (1 - cdf);
 }

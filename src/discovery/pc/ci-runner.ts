@@ -28,6 +28,53 @@ export function ciKey(x: number, y: number, S: readonly number[]): string {
 }
 
 /**
+ * Integer cache keys for queries over `n` nodes: the unordered pair plus the rank of the conditioning
+ * set among all subsets (by size, then the combinatorial number system), so the cache needs no string
+ * per query. When that number could exceed 2^53 (very many nodes and large sets) the key is the string
+ * `ciKey` instead.
+ */
+export class QueryKeys {
+  /** binomial[a * (n + 1) + b] = C(a, b). */
+  private readonly binomial: Float64Array;
+  /** sizeOffset[k] = number of subsets smaller than k. */
+  private readonly sizeOffset: Float64Array;
+  private readonly safeSize: number;
+
+  constructor(readonly n: number) {
+    const m = n + 1;
+    this.binomial = new Float64Array(m * m);
+    for (let a = 0; a <= n; a++) {
+      this.binomial[a * m] = 1;
+      for (let b = 1; b <= a; b++) this.binomial[a * m + b] = this.binomial[(a - 1) * m + b - 1]! + this.binomial[(a - 1) * m + b]!;
+    }
+    this.sizeOffset = new Float64Array(m + 1);
+    let safe = -1;
+    for (let k = 0; k <= n; k++) {
+      this.sizeOffset[k + 1] = this.sizeOffset[k]! + this.binomial[n * m + k]!;
+      if (this.sizeOffset[k + 1]! * n * n < 2 ** 52) safe = k;
+    }
+    this.safeSize = safe;
+  }
+
+  key(x: number, y: number, S: readonly number[]): number | string {
+    const k = S.length;
+    if (k > this.safeSize) return ciKey(x, y, S);
+    let sorted = true;
+    for (let i = 1; i < k; i++) if (!(S[i - 1]! < S[i]!)) { sorted = false; break; }
+    if (!sorted) return this.keyOfSet(x, y, canonicalQuery(x, y, S).S);
+    return this.keyOfSet(x, y, S);
+  }
+
+  private keyOfSet(x: number, y: number, S: readonly number[]): number {
+    const m = this.n + 1;
+    let rank = this.sizeOffset[S.length]!;
+    for (let i = 0; i < S.length; i++) rank += this.binomial[S[i]! * m + i + 1]!;
+    const pair = x < y ? x * this.n + y : y * this.n + x;
+    return rank * this.n * this.n + pair;
+  }
+}
+
+/**
  * Runs CI queries for PC through a p-value cache keyed by the canonical (x, y, S) and logs every call.
  * As causal-learn's CIT does, the test itself always receives the canonical form (x < y, S sorted), so
  * a test that is not perfectly symmetric in x and y still gives one answer per key.
@@ -38,15 +85,27 @@ export function ciKey(x: number, y: number, S: readonly number[]): string {
  */
 export class CiRunner {
   readonly log: CiRecord[] = [];
-  private readonly cache = new Map<string, number>();
-  private readonly prefetched = new Map<string, number>();
+  private readonly cache = new Map<number | string, number>();
+  private readonly prefetched = new Map<number | string, number>();
+  private keys: QueryKeys | undefined;
   /** Called after each test this runner computes itself (not for cached or prefetched answers); for progress. */
   onCompute: (() => void) | undefined;
 
   constructor(private readonly query: CiQueryFn, private readonly record = true) {}
 
+  /** Sizes the integer keys for `n` nodes; until then (or for larger indices) keys are strings. */
+  setNodeCount(n: number): void {
+    this.keys = new QueryKeys(n);
+  }
+
+  private keyOf(x: number, y: number, S: readonly number[]): number | string {
+    const keys = this.keys;
+    if (!keys || x >= keys.n || y >= keys.n || S.some((s) => s >= keys.n)) return ciKey(x, y, S);
+    return keys.key(x, y, S);
+  }
+
   pValue(x: number, y: number, S: readonly number[]): number {
-    const key = ciKey(x, y, S);
+    const key = this.keyOf(x, y, S);
     let p = this.cache.get(key);
     const cached = p !== undefined;
     if (p === undefined) {
@@ -64,12 +123,14 @@ export class CiRunner {
     return p;
   }
 
-  /** Whether a key is already known (asked before or prefetched). */
-  knows(key: string): boolean {
+  /** Whether a query is already known (asked before or prefetched). */
+  knows(q: CiKey): boolean {
+    const key = this.keyOf(q.x, q.y, q.S);
     return this.cache.has(key) || this.prefetched.has(key);
   }
 
-  prefetch(key: string, p: number): void {
+  prefetch(q: CiKey, p: number): void {
+    const key = this.keyOf(q.x, q.y, q.S);
     if (!this.cache.has(key)) this.prefetched.set(key, p);
   }
 

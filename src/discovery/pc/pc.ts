@@ -85,6 +85,7 @@ export function pc(nodes: readonly string[], query: CiQueryFn, options: PcCoreOp
   const started = performance.now();
   const o = resolvedOptions(options);
   const runner = new CiRunner(query, options.recordTests ?? true);
+  runner.setNodeCount(nodes.length);
   const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
   const report = options.onProgress;
   let depth = -1, done = 0, total = 0;
@@ -109,16 +110,17 @@ export async function pcAsync(nodes: readonly string[], query: CiQueryFn, option
   const started = performance.now();
   const o = resolvedOptions(options);
   const runner = new CiRunner(query, options.recordTests ?? true);
+  runner.setNodeCount(nodes.length);
   const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
   let step = steps.next();
   let depth = -1;
   while (!step.done) {
     depth++;
-    const wanted = step.value.filter((q) => !runner.knows(`${q.x};${q.y}|${q.S.join(",")}`));
+    const wanted = step.value.filter((q) => !runner.knows(q));
     options.onProgress?.(0, wanted.length, `depth ${depth}`);
     if (wanted.length > 0) {
       const ps = await prefetch(wanted);
-      wanted.forEach((q, i) => runner.prefetch(`${q.x};${q.y}|${q.S.join(",")}`, ps[i]!));
+      wanted.forEach((q, i) => runner.prefetch(q, ps[i]!));
     }
     options.onProgress?.(wanted.length, wanted.length, `depth ${depth}`);
     step = steps.next();

@@ -1,6 +1,6 @@
 import { Graph } from "../graph.ts";
 import type { Knowledge } from "../knowledge.ts";
-import { ciKey, type CiKey, canonicalQuery, type CiRunner } from "./ci-runner.ts";
+import { type CiKey, canonicalQuery, type CiRunner, QueryKeys } from "./ci-runner.ts";
 
 /** Separating sets by unordered pair "i,j" (i < j), each a list of sets as causal-learn stores them. */
 export type Sepsets = Map<string, number[][]>;
@@ -57,7 +57,8 @@ function knowledgeDecides(knowledge: Knowledge | undefined, x: number, y: number
  * known before any test runs: a parallel driver evaluates it in worker threads first.
  */
 export function depthQueries(graph: Graph, depth: number, knowledge?: Knowledge, faithful = false): CiKey[] {
-  const seen = new Set<string>();
+  const keys = new QueryKeys(graph.n);
+  const seen = new Set<number | string>();
   const out: CiKey[] = [];
   for (let x = 0; x < graph.n; x++) {
     const neighbors = graph.neighbors(x);
@@ -65,7 +66,7 @@ export function depthQueries(graph: Graph, depth: number, knowledge?: Knowledge,
     for (const y of neighbors) {
       if (knowledgeDecides(knowledge, x, y, faithful)) continue;
       for (const S of combinations(neighbors.filter((v) => v !== y), depth)) {
-        const key = ciKey(x, y, S);
+        const key = keys.key(x, y, S);
         if (!seen.has(key)) seen.add(key), out.push(canonicalQuery(x, y, S));
       }
     }
