@@ -28,8 +28,9 @@ export interface DiscoverPcOptions {
   depth?: number;
   knowledge?: KnowledgeSpec;
   ucRule?: UcRule;
-  ucPriority?: UcPriority;
-  /** Test banned and required pairs as causal-learn does (see PcCoreOptions.faithful). */
+  /** 0..4, or −1 for causal-learn's default of the rule (see PcCoreOptions.ucPriority). */
+  ucPriority?: UcPriority | -1;
+  /** Reproduce causal-learn exactly (see PcCoreOptions.faithful). */
   faithful?: boolean;
   /** Bootstrap replicates (0 = none). */
   bootstrap?: number;

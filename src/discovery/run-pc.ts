@@ -38,7 +38,9 @@ function prepareInputs(input: PcData, options: RunPcOptions) {
   }
   if (cleaned.data.rows < 5) throw new DataError("PC input", 0, undefined, `only ${cleaned.data.rows} complete rows remain`, "PC needs more rows without missing values");
   const knowledge = options.knowledge === undefined || options.knowledge instanceof Knowledge ? options.knowledge : knowledgeFromSpec(nodes, options.knowledge);
-  return { nodes, data: cleaned.data, dropped: cleaned.dropped, knowledge };
+  // --faithful: Fisher-z's p-value as causal-learn computes it (2·(1 − Φ(|z|)), exactly 0 in the far tail).
+  const testOptions = options.faithful && (options.test ?? "fisherz") === "fisherz" ? { tail: "causal-learn", ...options.testOptions } : options.testOptions;
+  return { nodes, data: cleaned.data, dropped: cleaned.dropped, knowledge, testOptions };
 }
 
 /**
@@ -49,7 +51,7 @@ function prepareInputs(input: PcData, options: RunPcOptions) {
 export function runPc(data: PcData, options: RunPcOptions = {}): PcResult & { rowsUsed: number; rowsDropped: number } {
   const inputs = prepareInputs(data, options);
   const test = options.test ?? "fisherz";
-  const query = typeof test === "function" ? test : prepareRegistryTest(test, inputs.data, options.testOptions, inputs.nodes);
+  const query = typeof test === "function" ? test : prepareRegistryTest(test, inputs.data, inputs.testOptions, inputs.nodes);
   const result = pc(inputs.nodes, query, { ...options, knowledge: inputs.knowledge });
   return { ...result, rowsUsed: inputs.data.rows, rowsDropped: inputs.dropped };
 }
@@ -63,8 +65,8 @@ export async function runPcParallel(data: PcData, options: RunPcOptions & { thre
   const inputs = prepareInputs(data, options);
   const test = options.test ?? "fisherz";
   if (typeof test === "function" && !options.spec) throw new UsageError("runPcParallel needs a registry test name", "pass test: \"fisherz\" (or another registry name)");
-  const spec: TestSpec = options.spec ?? { kind: "registry", name: test as string, options: options.testOptions };
-  const query = typeof test === "function" ? test : prepareRegistryTest(test, inputs.data, options.testOptions, inputs.nodes);
+  const spec: TestSpec = options.spec ?? { kind: "registry", name: test as string, options: inputs.testOptions };
+  const query = typeof test === "function" ? test : prepareRegistryTest(test, inputs.data, inputs.testOptions, inputs.nodes);
   const pool = new CiWorkerPool(spec, inputs.data, options.threads);
   try {
     const result = await pcAsync(inputs.nodes, query, { ...options, knowledge: inputs.knowledge }, (queries) => pool.evaluate(queries));

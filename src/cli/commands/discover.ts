@@ -24,7 +24,7 @@ const PcOptions = z.object({
   faithful: z.boolean(),
   depth: z.coerce.number().int().min(-1).optional(),
   ucRule: z.coerce.number().int().min(0).max(2),
-  ucPriority: z.coerce.number().int().min(0).max(4),
+  ucPriority: z.coerce.number().int().min(-1).max(4),
   bootstrap: z.coerce.number().int().min(0).max(10000),
   seed: seedOption,
   threads: z.coerce.number().int().min(1).max(64),
@@ -45,10 +45,10 @@ const pcCommand = (io: CliIo) =>
     .option("--require <a->b>", "required directed edge (repeatable)", collect, [])
     .option("--tiers <a,b;c,d>", "temporal tiers, earliest first; later tiers cannot cause earlier ones")
     .option("--forbid-within-tier", "also forbid edges inside a tier (causal-learn's rule)", false)
-    .option("--faithful", "test banned and required pairs as causal-learn does instead of letting the knowledge decide them", false)
+    .option("--faithful", "reproduce causal-learn 0.1.4.7 exactly: test banned/required pairs, Fisher-z p = 2(1 − Φ(|z|)) (0 beyond |z| ≈ 8.3), its incomplete ancestor check in Meek (see docs/PC.md)", false)
     .option("--depth <k>", "largest conditioning-set size (-1 = unlimited)")
     .option("--uc-rule <r>", "collider rule: 0 sepsets, 1 maxP, 2 definite maxP", "0")
-    .option("--uc-priority <p>", "collider conflict priority 0..4", "2")
+    .option("--uc-priority <p>", "collider conflict priority: 0 overwrite, 1 bi-directed, 2 keep existing, 3 stronger first, 4 stronger* first; -1 = causal-learn's default for the rule (3 for rules 0 and 1, 4 for rule 2)", "2")
     .option("--bootstrap <B>", "bootstrap replicates for edge stability (0 = none)", "0")
     .option("--seed <n>", "random seed for the bootstrap", "0")
     .option("--threads <n>", "worker threads for the CI tests", "1")
@@ -65,7 +65,7 @@ const pcCommand = (io: CliIo) =>
         knowledge: o.forbid.length || o.require.length || o.tiers
           ? { forbid: o.forbid.map(parseEdgeRule), require: o.require.map(parseEdgeRule), tiers: o.tiers ? parseTiers(o.tiers) : undefined, forbidWithinTier: o.forbidWithinTier }
           : undefined,
-        ucRule: o.ucRule as 0 | 1 | 2, ucPriority: o.ucPriority as 0 | 1 | 2 | 3 | 4,
+        ucRule: o.ucRule as 0 | 1 | 2, ucPriority: o.ucPriority as -1 | 0 | 1 | 2 | 3 | 4,
         faithful: o.faithful, bootstrap: o.bootstrap, seed: o.seed, threads: o.threads, out: o.out, onProgress: progress.callback,
         runReplicates: queue && pcBootstrapOnQueue(queue),
       }).finally(() => queue?.close());

@@ -1,6 +1,9 @@
 import type { Graph } from "../graph.ts";
 import type { Knowledge } from "../knowledge.ts";
 import type { CiRunner } from "./ci-runner.ts";
+import { AcyclicWriter, edgeMarks, restoreEdge, type EdgeWriter } from "./edge-writer.ts";
+
+const acyclic = new AcyclicWriter();
 import { conditioningSets, unshieldedTriples, type Triple } from "./patterns.ts";
 import { pairKey, type Sepsets } from "./skeleton.ts";
 
@@ -22,6 +25,8 @@ export interface ColliderContext {
   runner: CiRunner;
   knowledge?: Knowledge;
   alpha: number;
+  /** How edges are changed (causal-learn's bookkeeping or, by default, the acyclic policy); see edge-writer.ts. */
+  writer?: EdgeWriter;
 }
 
 export interface ColliderResult {
@@ -35,30 +40,49 @@ function knowledgeBlocks(k: Knowledge | undefined, [x, y, z]: Triple): boolean {
   return !!k && (k.isForbidden(x, y) || k.isForbidden(z, y) || k.isRequired(y, x) || k.isRequired(y, z));
 }
 
+/**
+ * Applies a collider's edge changes, then lets the writer veto it (the default undoes a collider whose
+ * arrows would close a directed cycle). Returns whether the change was kept.
+ */
+function guarded(g: Graph, [x, y, z]: Triple, w: EdgeWriter, change: () => void): boolean {
+  const before = [edgeMarks(g, x, y), edgeMarks(g, z, y)] as const;
+  change();
+  if (w.keepCollider(g, y, [x, z])) return true;
+  restoreEdge(g, x, y, before[0]);
+  restoreEdge(g, z, y, before[1]);
+  return false;
+}
+
 /** x → y ← z unless an edge already points out of y (priorities 2, 3, 4). */
-function orientIfFree(g: Graph, [x, y, z]: Triple): boolean {
+function orientIfFree(g: Graph, t: Triple, w: EdgeWriter): boolean {
+  const [x, y, z] = t;
   if (g.isDirected(y, x) || g.isDirected(y, z)) return false;
-  g.setDirected(x, y);
-  g.setDirected(z, y);
-  return true;
+  return guarded(g, t, w, () => {
+    w.orient(g, x, y);
+    w.orient(g, z, y);
+  });
 }
 
 /** Priority 1: an undirected edge becomes a → y; an edge y → a becomes a ↔ y; anything else stays. */
-function orientOrBidirect(g: Graph, a: number, y: number): void {
-  if (g.isUndirected(a, y)) g.setDirected(a, y);
-  else if (g.markAt(a, y) === "arrow" && g.markAt(y, a) === "tail") g.setEdge(a, y, "arrow", "arrow");
+function orientOrBidirect(g: Graph, a: number, y: number, w: EdgeWriter): void {
+  if (g.isUndirected(a, y)) w.orient(g, a, y);
+  else if (g.markAt(a, y) === "arrow" && g.markAt(y, a) === "tail") w.bidirect(g, a, y);
 }
 
-function applyPriority(g: Graph, t: Triple, priority: 0 | 1 | 2): void {
+function applyPriority(g: Graph, t: Triple, priority: 0 | 1 | 2, w: EdgeWriter): void {
   const [x, y, z] = t;
   if (priority === 0) {
-    g.setDirected(x, y);
-    g.setDirected(z, y);
+    guarded(g, t, w, () => {
+      w.orient(g, x, y);
+      w.orient(g, z, y);
+    });
   } else if (priority === 1) {
-    orientOrBidirect(g, x, y);
-    orientOrBidirect(g, z, y);
+    guarded(g, t, w, () => {
+      orientOrBidirect(g, x, y, w);
+      orientOrBidirect(g, z, y, w);
+    });
   } else {
-    orientIfFree(g, t);
+    orientIfFree(g, t, w);
   }
 }
 
@@ -87,7 +111,7 @@ export function ucSepset(input: Graph, priority: UcPriority, ctx: ColliderContex
     const [x, y, z] = t;
     const sets = ctx.sepsets.get(pairKey(x, z)) ?? [];
     if (sets.every((S) => !S.includes(y))) {
-      if (priority <= 2) applyPriority(g, t, priority as 0 | 1 | 2);
+      if (priority <= 2) applyPriority(g, t, priority as 0 | 1 | 2, ctx.writer ?? acyclic);
       else pending.push(t);
     }
   }
@@ -97,7 +121,7 @@ export function ucSepset(input: Graph, priority: UcPriority, ctx: ColliderContex
       return [t, maxP(ctx, t[0], t[2], sets)];
     });
     for (const t of sortByScore(scored, priority === 4)) {
-      if (!knowledgeBlocks(ctx.knowledge, t)) orientIfFree(g, t);
+      if (!knowledgeBlocks(ctx.knowledge, t)) orientIfFree(g, t, ctx.writer ?? acyclic);
     }
   }
   return { graph: g, definiteColliders: [], definiteNonColliders: [] };
@@ -117,12 +141,12 @@ export function maxp(input: Graph, priority: UcPriority, ctx: ColliderContext): 
     const withY = maxP(ctx, x, z, sets.filter((S) => S.includes(y)));
     const withoutY = maxP(ctx, x, z, sets.filter((S) => !S.includes(y)));
     if (withoutY > withY) {
-      if (priority <= 2) applyPriority(g, t, priority as 0 | 1 | 2);
+      if (priority <= 2) applyPriority(g, t, priority as 0 | 1 | 2, ctx.writer ?? acyclic);
       else scored.push([t, priority === 3 ? withY : withoutY]);
     }
   }
   if (priority >= 3) {
-    for (const t of sortByScore(scored, priority === 4)) if (!knowledgeBlocks(ctx.knowledge, t)) orientIfFree(g, t);
+    for (const t of sortByScore(scored, priority === 4)) if (!knowledgeBlocks(ctx.knowledge, t)) orientIfFree(g, t, ctx.writer ?? acyclic);
   }
   return { graph: g, definiteColliders: [], definiteNonColliders: [] };
 }
@@ -160,7 +184,7 @@ export function definiteMaxp(input: Graph, priority: UcPriority, ctx: ColliderCo
   const order = priority === 2 ? scored.map((e) => e[0]) : sortByScore(scored, priority === 4);
   for (const t of order) {
     if (knowledgeBlocks(ctx.knowledge, t)) continue;
-    if (orientIfFree(g, t)) definiteColliders.push(t);
+    if (orientIfFree(g, t, ctx.writer ?? acyclic)) definiteColliders.push(t);
   }
   return { graph: g, definiteColliders, definiteNonColliders };
 }

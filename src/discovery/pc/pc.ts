@@ -4,6 +4,7 @@ import type { Graph } from "../graph.ts";
 import type { Knowledge } from "../knowledge.ts";
 import { CiRunner, type CiKey, type CiRecord } from "./ci-runner.ts";
 import { orientColliders, type UcPriority, type UcRule } from "./colliders.ts";
+import { AcyclicWriter, CausalLearnWriter } from "./edge-writer.ts";
 import { orientByKnowledge } from "./knowledge.ts";
 import { definiteMeek, meek } from "./meek.ts";
 import { skeletonSteps, type Sepsets, type SkeletonResult } from "./skeleton.ts";
@@ -17,11 +18,16 @@ export interface PcCoreOptions {
   knowledge?: Knowledge;
   /** Unshielded-collider rule: 0 uc_sepset (default), 1 maxP, 2 definite maxP. */
   ucRule?: UcRule;
-  /** Collider conflict priority 0..4; default 2 (keep existing orientations), as causal-learn's pc(). */
-  ucPriority?: UcPriority;
   /**
-   * Reproduce causal-learn where we deliberately differ (default false): test banned and required pairs
-   * like any other instead of letting the knowledge decide them (see SkeletonOptions.faithful).
+   * Collider conflict priority 0..4; default 2 (keep existing orientations), as causal-learn's pc().
+   * −1 = causal-learn's default for the rule: 3 for uc_sepset and maxP, 4 for definite maxP.
+   */
+  ucPriority?: UcPriority | -1;
+  /**
+   * Reproduce causal-learn 0.1.4.7 where we deliberately differ (default false; docs/PC.md): test banned
+   * and required pairs like any other instead of letting the knowledge decide them (SkeletonOptions.faithful),
+   * and orient with causal-learn's incomplete ancestor table instead of the complete acyclicity check
+   * (edge-writer.ts). Fisher-z's causal-learn p-value is a test option (`tail`), which runPc sets.
    */
   faithful?: boolean;
   /** Keep the log of every CI call (default true). */
@@ -55,13 +61,21 @@ export function resolvedOptions(options: PcCoreOptions) {
   if (!(alpha > 0 && alpha < 1)) throw new UsageError(`alpha must lie in (0, 1), got ${alpha}`, "pass e.g. --alpha 0.05");
   const depth = options.depth === undefined || options.depth < 0 ? undefined : options.depth;
   if (depth !== undefined && !Number.isInteger(depth)) throw new UsageError(`depth must be an integer, got ${depth}`, "pass --depth k with k ≥ 0, or -1 for no limit");
-  const ucRule = options.ucRule ?? 0, ucPriority = options.ucPriority ?? 2;
+  const ucRule = options.ucRule ?? 0;
   if (![0, 1, 2].includes(ucRule)) throw new UsageError(`ucRule must be 0, 1 or 2, got ${ucRule}`, "pass --uc-rule 0, 1 or 2");
-  if (![0, 1, 2, 3, 4].includes(ucPriority)) throw new UsageError(`ucPriority must be 0..4, got ${ucPriority}`, "pass --uc-priority 0..4");
+  const requested = options.ucPriority ?? 2;
+  if (![-1, 0, 1, 2, 3, 4].includes(requested)) throw new UsageError(`ucPriority must be -1..4, got ${requested}`, "pass --uc-priority 0..4, or -1 for the rule's default");
+  // causal-learn's pc() passes no priority for −1, so each rule function's own default applies.
+  const ucPriority: UcPriority = requested === -1 ? defaultPriority(ucRule) : requested;
   if (ucRule === 2 && ucPriority < 2) {
     throw new UsageError(`collider rule 2 (definite maxP) supports priorities 2, 3 and 4, got ${ucPriority}`, "pass --uc-priority 2, 3 or 4 with --uc-rule 2");
   }
   return { alpha, depth, ucRule, ucPriority, knowledge: options.knowledge, faithful: options.faithful ?? false };
+}
+
+/** The priority causal-learn's collider functions default to: uc_sepset 3, maxp 3, definite_maxp 4. */
+export function defaultPriority(rule: UcRule): UcPriority {
+  return rule === 2 ? 4 : 3;
 }
 
 /**
@@ -70,11 +84,12 @@ export function resolvedOptions(options: PcCoreOptions) {
  */
 function orient(sk: SkeletonResult, runner: CiRunner, o: ReturnType<typeof resolvedOptions>): Graph {
   let g = sk.graph;
-  if (o.knowledge) g = orientByKnowledge(g, o.knowledge);
-  const uc = orientColliders(o.ucRule, g, o.ucPriority, { sepsets: sk.sepsets, runner, knowledge: o.knowledge, alpha: o.alpha });
+  const writer = o.faithful ? new CausalLearnWriter(g.n) : new AcyclicWriter();
+  if (o.knowledge) g = orientByKnowledge(g, o.knowledge, writer);
+  const uc = orientColliders(o.ucRule, g, o.ucPriority, { sepsets: sk.sepsets, runner, knowledge: o.knowledge, alpha: o.alpha, writer });
   g = uc.graph;
-  if (o.ucRule === 2) g = definiteMeek(g, uc.definiteColliders, uc.definiteNonColliders, o.knowledge);
-  return meek(g, o.knowledge);
+  if (o.ucRule === 2) g = definiteMeek(g, uc.definiteColliders, uc.definiteNonColliders, o.knowledge, writer);
+  return meek(g, o.knowledge, writer);
 }
 
 /**

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench -- pc-peer`: PC against causal-learn 0.1.4.7 on causal-learn's own PC test suite, rebuilt
+ * on data PersonaX generates (bench/pc-peer-cases.ts: bnlearn-shaped networks, linear_10 and discrete_10).
+ * Each case runs as a fresh single-threaded process on both sides (whole-process time: start-up, reading
+ * the CSV, PC), under /usr/bin/time. Ours runs with --faithful, so its graph must equal causal-learn's;
+ * the default mode's graph is recorded too, with whether it differs.
+ *
+ * causal-learn is measured when CAUSAL_LEARN_PYTHONPATH points at a checkout (the PYTHONPATH holding
+ * `causallearn` and `momentchi2`; CAUSAL_LEARN_PYTHON picks the interpreter, default /usr/bin/python3);
+ * the measurement is stored in bench/pc-peer-reference.json. Without it the stored seconds and graphs
+ * are reused. Ratios use CPU seconds (user + sys of the whole process): on a shared machine wall time
+ * mostly measures the other jobs; wall seconds are recorded as well.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchCases, generateDataset, type BenchCase } from "./pc-peer-cases.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const referenceFile = join(here, "pc-peer-reference.json");
+const dataDir = join(os.tmpdir(), "personax-pc-peer");
+
+interface Timed { wall: number; cpu: number; output: { graph: number[][]; tests?: number } }
+
+interface Reference {
+  measured: string;
+  how: string;
+  machine: Record<string, unknown>;
+  cases: Record<string, { wall_seconds: number; cpu_seconds: number; graph: number[][] }>;
+}
+
+/** Runs a command under /usr/bin/time and returns its wall and CPU seconds and its JSON output. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
+  const run = spawnSync("/usr/bin/time", ["-f", "__time %e %U %S", command, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
+  const line = run.stderr.split("\n").find((l) => l.startsWith("__time "));
+  if (run.status !== 0 || !line) throw new Error(`${command} ${args.join(" ")} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const [wall, user, sys] = line.split(" ").slice(1).map(Number) as [number, number, number];
+  return { wall, cpu: user + sys, output: JSON.parse(run.stdout.trim().split("\n").pop()!) };
+}
+
+function csvFor(dataset: string): string {
+  const path = join(dataDir, `${dataset}.csv`);
+  if (existsSync(path)) return path;
+  const { names, data } = generateDataset(dataset);
+  const lines = [names.join(",")];
+  for (let r = 0; r < data.rows; r++) lines.push(Array.from(data.data.subarray(r * data.cols, (r + 1) * data.cols), (v) => String(v)).join(","));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+const caseArgs = (c: BenchCase, csv: string) => [csv, c.test, String(c.ucRule), String(c.ucPriority), c.depth === undefined ? "none" : String(c.depth)];
+const sameGraph = (a: number[][], b: number[][]) => JSON.stringify(a) === JSON.stringify(b);
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+
+export default async function bench(): Promise<Record<string, unknown>> {
+  const only = process.argv.find((a) => a.startsWith("--case="))?.slice(7);
+  const cases = benchCases().filter((c) => !only || c.name === only);
+  const singleThread = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", UV_THREADPOOL_SIZE: "1" };
+  const clPath = process.env.CAUSAL_LEARN_PYTHONPATH;
+  const python = process.env.CAUSAL_LEARN_PYTHON ?? "/usr/bin/python3";
+  const stored: Reference | undefined = existsSync(referenceFile) ? JSON.parse(readFileSync(referenceFile, "utf8")) : undefined;
+  const reference: Reference = clPath
+    ? {
+      measured: new Date().toISOString(),
+      how: `${python} bench/pc-peer-causallearn.py, PYTHONPATH=${clPath} (causal-learn 0.1.4.7 @ e30895b7), OMP/OPENBLAS_NUM_THREADS=1, /usr/bin/time user+sys`,
+      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, load_average: os.loadavg() },
+      cases: { ...(stored?.cases ?? {}) },
+    }
+    : stored ?? { measured: "never", how: "no reference measured", machine: {}, cases: {} };
+  const ours = [process.execPath, ["--import", "tsx", join(here, "pc-peer-run.ts")]] as const;
+  const runs: Array<Record<string, unknown>> = [];
+  for (const c of cases) {
+    const csv = csvFor(c.dataset);
+    if (clPath) {
+      const cl = timed(python, [join(here, "pc-peer-causallearn.py"), ...caseArgs(c, csv)], { ...singleThread, PYTHONPATH: clPath });
+      reference.cases[c.name] = { wall_seconds: cl.wall, cpu_seconds: cl.cpu, graph: cl.output.graph };
+      writeFileSync(referenceFile, JSON.stringify(reference, null, 1) + "\n");
+    }
+    const faithful = timed(ours[0], [...ours[1], ...caseArgs(c, csv)], singleThread);
+    const standard = timed(ours[0], [...ours[1], ...caseArgs(c, csv), "--default"], singleThread);
+    const ref = reference.cases[c.name];
+    const record: Record<string, unknown> = {
+      case: c.name, test: c.test, uc_rule: c.ucRule, uc_priority: c.ucPriority, max_k: c.depth ?? null, nodes: faithful.output.graph.length,
+      ci_tests: faithful.output.tests,
+      seconds_cpu: faithful.cpu, seconds_wall: faithful.wall,
+      causal_learn_seconds_cpu: ref?.cpu_seconds ?? null, causal_learn_seconds_wall: ref?.wall_seconds ?? null,
+      speedup_cpu: ref ? +(ref.cpu_seconds / faithful.cpu).toFixed(2) : null,
+      faithful_graph_equals_causal_learn: ref ? sameGraph(faithful.output.graph, ref.graph) : null,
+      default_graph_equals_causal_learn: ref ? sameGraph(standard.output.graph, ref.graph) : null,
+      default_seconds_cpu: standard.cpu,
+    };
+    runs.push(record);
+    console.error(`${c.name}: ours ${faithful.cpu.toFixed(2)} s cpu, causal-learn ${ref?.cpu_seconds.toFixed(2) ?? "?"} s cpu, ` +
+      `×${record.speedup_cpu}, faithful equal: ${record.faithful_graph_equals_causal_learn}, default equal: ${record.default_graph_equals_causal_learn}`);
+  }
+  const speedups = runs.map((r) => r.speedup_cpu).filter((v): v is number => typeof v === "number");
+  return {
+    note: "bnlearn-shaped networks (random DAGs with the bnlearn networks' node/arc counts, in-degree and cardinalities, random CPTs), not the originals; whole-process CPU seconds, one thread per process",
+    reference: { measured: reference.measured, how: reference.how, machine: reference.machine },
+    ours: `node --import tsx bench/pc-peer-run.ts (--faithful), single-threaded, /usr/bin/time user+sys`,
+    summary: speedups.length ? { cases: runs.length, min_speedup: Math.min(...speedups), median_speedup: median(speedups), all_faithful_equal: runs.every((r) => r.faithful_graph_equals_causal_learn === true) } : null,
+    runs,
+  };
+}
