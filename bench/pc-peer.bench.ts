@@ -2,7 +2,7 @@
  * `npm run bench -- pc-peer`: PC against causal-learn 0.1.4.7 on causal-learn's own PC test suite, rebuilt
  * on data PersonaX generates (bench/pc-peer-cases.ts: bnlearn-shaped networks, linear_10 and discrete_10).
  * Each case runs as a fresh single-threaded process on both sides (whole-process time: start-up, reading
- * the CSV, PC), under /usr/bin/time. Ours runs with --faithful, so its graph must equal causal-learn's;
+ * the CSV, PC), under /usr/bin/time; ours as compiled JavaScript (an esbuild bundle of pc-peer-run.ts). Ours runs with --faithful, so its graph must equal causal-learn's;
  * the default mode's graph is recorded too, with whether it differs.
  *
  * causal-learn is measured when CAUSAL_LEARN_PYTHONPATH points at a checkout (the PYTHONPATH holding
@@ -51,6 +51,21 @@ function csvFor(dataset: string): string {
   return path;
 }
 
+/**
+ * Our side runs as compiled JavaScript, as an installed package does: pc-peer-run.ts and everything it
+ * imports bundled by esbuild (tsx's own compiler) into one ES module, built once before any timing.
+ */
+function compileRunner(): string {
+  const outfile = join(dataDir, "pc-peer-run.mjs");
+  mkdirSync(dataDir, { recursive: true });
+  const esbuild = join(here, "../node_modules/.bin/esbuild");
+  const run = spawnSync(esbuild, [join(here, "pc-peer-run.ts"), "--bundle", "--platform=node", "--format=esm", "--target=node20",
+    `--outfile=${outfile}`, "--log-level=warning", "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"],
+  { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`esbuild failed: ${run.stderr}`);
+  return outfile;
+}
+
 const caseArgs = (c: BenchCase, csv: string) => [csv, c.test, String(c.ucRule), String(c.ucPriority), c.depth === undefined ? "none" : String(c.depth)];
 const sameGraph = (a: number[][], b: number[][]) => JSON.stringify(a) === JSON.stringify(b);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
@@ -70,7 +85,7 @@ export default async function bench(): Promise<Record<string, unknown>> {
       cases: { ...(stored?.cases ?? {}) },
     }
     : stored ?? { measured: "never", how: "no reference measured", machine: {}, cases: {} };
-  const ours = [process.execPath, ["--import", "tsx", join(here, "pc-peer-run.ts")]] as const;
+  const ours = [process.execPath, [compileRunner()]] as const;
   const runs: Array<Record<string, unknown>> = [];
   for (const c of cases) {
     const csv = csvFor(c.dataset);
@@ -100,7 +115,7 @@ export default async function bench(): Promise<Record<string, unknown>> {
   return {
     note: "bnlearn-shaped networks (random DAGs with the bnlearn networks' node/arc counts, in-degree and cardinalities, random CPTs), not the originals; whole-process CPU seconds, one thread per process",
     reference: { measured: reference.measured, how: reference.how, machine: reference.machine },
-    ours: `node --import tsx bench/pc-peer-run.ts (--faithful), single-threaded, /usr/bin/time user+sys`,
+    ours: "node <esbuild bundle of bench/pc-peer-run.ts> (--faithful; the default mode timed as default_seconds_cpu), one process per case, /usr/bin/time user+sys",
     summary: speedups.length ? { cases: runs.length, min_speedup: Math.min(...speedups), median_speedup: median(speedups), all_faithful_equal: runs.every((r) => r.faithful_graph_equals_causal_learn === true) } : null,
     runs,
   };

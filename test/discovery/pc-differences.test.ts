@@ -11,7 +11,11 @@ import { join } from "node:path";
 import { readCsvTable, completeRows } from "../../src/citest/table.ts";
 import { prepareRegistryTest } from "../../src/discovery/ci-tests.ts";
 import { Graph } from "../../src/discovery/graph.ts";
-import { hasDirectedCycle } from "../../src/discovery/pc/edge-writer.ts";
+import { CiRunner } from "../../src/discovery/pc/ci-runner.ts";
+import { orientColliders } from "../../src/discovery/pc/colliders.ts";
+import { hasDirectedCycle, type EdgeWriter } from "../../src/discovery/pc/edge-writer.ts";
+import { meek } from "../../src/discovery/pc/meek.ts";
+import { skeletonDiscovery } from "../../src/discovery/pc/skeleton.ts";
 import { pc } from "../../src/discovery/pc/pc.ts";
 import { runPc } from "../../src/discovery/run-pc.ts";
 import { fixtureRoot } from "./fixtures.ts";
@@ -53,11 +57,19 @@ test("(B) Meek: causal-learn skips j → k when its incomplete ancestor table sa
   assert.deepEqual(faithful.graph.toCausalLearn(), spec.causal_learn.graph);
   const standard = runPc(data, settings);
   assert.notDeepEqual(standard.graph.toCausalLearn(), spec.causal_learn.graph);
+  // causal-learn's output keeps a directed cycle its table missed; ours by default has none.
+  assert.ok(hasDirectedCycle(Graph.fromCausalLearn(spec.causal_learn.graph, nodes)));
   assert.ok(!hasDirectedCycle(standard.graph));
   // Same p-values on both sides (the cause is not the tail): the exact-tail faithful run gives causal-learn's graph too.
   const exactTails = pc(nodes, prepareRegistryTest("fisherz", data, { tail: "exact" }), { ucRule: spec.ucRule, ucPriority: spec.ucPriority, faithful: true });
   assert.deepEqual(exactTails.graph.toCausalLearn(), spec.causal_learn.graph);
   assert.ok(Graph.fromCausalLearn(spec.causal_learn.graph, nodes).skeleton().equals(standard.graph.skeleton()));
+  // The table's skip is exercised: the same orientation without any ancestor check ends elsewhere.
+  const runner = new CiRunner(prepareRegistryTest("fisherz", data, { tail: "causal-learn" }));
+  const skeleton = skeletonDiscovery(nodes, runner, { alpha: 0.05 });
+  const unchecked: EdgeWriter = { orient: (g, a, b) => g.setDirected(a, b), bidirect: (g, a, b) => g.setEdge(a, b, "arrow", "arrow"), mayOrient: () => true, keepCollider: () => true };
+  const colliders = orientColliders(spec.ucRule, skeleton.graph, 2, { sepsets: skeleton.sepsets, runner, alpha: 0.05, writer: unchecked });
+  assert.notDeepEqual(meek(colliders.graph, undefined, unchecked).toCausalLearn(), spec.causal_learn.graph);
 });
 
 test("--uc-priority -1 means causal-learn's default for the rule (3 for rules 0 and 1, 4 for rule 2)", () => {
