@@ -19,10 +19,12 @@ export const ContingencyOptions = z.object({
 });
 export type ContingencyOptions = z.infer<typeof ContingencyOptions>;
 
-/** Dense count tables up to this many cells (causal-learn's bincount/unique threshold is 1e5). */
-const DENSE_CELLS = 100_000;
+/** Conditioning sets whose row layers are kept: PC asks each set with every other neighbour as y in turn. */
+const LAYER_CACHE_SIZE = 64;
 
 interface CodedColumn { codes: Int32Array; cardinality: number }
+
+interface Layers { layerOf: Int32Array; layers: number }
 
 function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Partial<ContingencyOptions> | undefined, context: PrepareContext | undefined): CiQueryFn {
   const options = ContingencyOptions.parse(rawOptions ?? {});
@@ -39,8 +41,27 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     }
     return c;
   };
-  // Scratch space reused by every query: the conditioning configuration of each row and the tables.
-  const layerOf = new Int32Array(n);
+  // The layering of the rows by conditioning configuration, for the most recent conditioning sets
+  // (a Map iterates in insertion order, so the first key is the least recently used).
+  const layerCache = new Map<string, Layers>();
+  const layersOf = (zs: readonly number[]): Layers => {
+    const key = zs.join(",");
+    let entry = layerCache.get(key);
+    if (entry) {
+      layerCache.delete(key);
+    } else {
+      let reuse: Int32Array | undefined;
+      if (layerCache.size >= LAYER_CACHE_SIZE) {
+        const oldest = layerCache.keys().next().value!;
+        reuse = layerCache.get(oldest)!.layerOf;
+        layerCache.delete(oldest);
+      }
+      const layerOf = reuse ?? new Int32Array(n);
+      entry = { layerOf, layers: conditioningLayers(zs.map(codesOf), layerOf, scratch) };
+    }
+    layerCache.set(key, entry);
+    return entry;
+  };
   const scratch = new TableScratch();
   return (x0, y0, zs) => {
     checker.check(x0, y0, zs);
@@ -49,7 +70,7 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     const cx = codesOf(x), cy = codesOf(y);
     const kx = cx.cardinality, ky = cy.cardinality;
     const cardinalities = () => [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
-    const layers = zs.length === 0 ? 1 : conditioningLayers(zs.map(codesOf), kx * ky, layerOf, scratch);
+    const { layerOf, layers } = zs.length === 0 ? { layerOf: null, layers: 1 } : layersOf(zs);
     const cells = layers * kx * ky;
     if (cells > options.maxTableCells) {
       throw new ComputeError(
@@ -58,19 +79,19 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
         "chi-square/G-square need categorical columns; bin continuous columns first or use kci/hsic/fisherz",
       );
     }
-    if (zs.length === 0) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
+    if (!layerOf) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
     return layeredResult(kind, layerOf, layers, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
   };
 }
 
 /** Typed buffers that grow to the largest table a prepared test has needed, so queries allocate nothing. */
 class TableScratch {
-  counts = new Float64Array(0);
+  counts = new Int32Array(0);
   rowSum = new Float64Array(0);
   colSum = new Float64Array(0);
   idOf = new Int32Array(0);
-  ensureCounts(size: number): Float64Array {
-    if (this.counts.length < size) this.counts = new Float64Array(Math.max(size, 2 * this.counts.length));
+  ensureCounts(size: number): Int32Array {
+    if (this.counts.length < size) this.counts = new Int32Array(Math.max(size, 2 * this.counts.length));
     return this.counts;
   }
   ensureIds(size: number): Int32Array {
@@ -84,28 +105,18 @@ class TableScratch {
 }
 
 /**
- * Writes each row's conditioning configuration into `layerOf` and returns the number of layers. When
- * the full product of the conditioning cardinalities (times the x·y cells) is small, the layer is the
- * mixed-radix code itself (causal-learn's bincount path; absent configurations stay empty). Otherwise
- * the code is built one column at a time and re-numbered densely after each column, in ascending code
- * order (causal-learn's np.unique path), so the table never has more layers than rows.
+ * Writes each row's conditioning configuration into `layerOf` and returns the number of layers: only
+ * the configurations that occur, numbered in ascending order of their mixed-radix code (causal-learn's
+ * np.unique path; its bincount path drops the same empty layers). The code is built one column at a
+ * time and renumbered after each, so it never exceeds rows × cardinality however large the product of
+ * cardinalities is.
  */
-function conditioningLayers(zs: CodedColumn[], xyCells: number, layerOf: Int32Array, scratch: TableScratch): number {
+function conditioningLayers(zs: CodedColumn[], layerOf: Int32Array, scratch: TableScratch): number {
   const n = layerOf.length;
-  let product = 1;
-  for (const z of zs) product *= z.cardinality;
-  if (product * xyCells <= DENSE_CELLS) {
-    const first = zs[0]!.codes;
-    for (let i = 0; i < n; i++) layerOf[i] = first[i]!;
-    for (let k = 1; k < zs.length; k++) {
-      const { codes, cardinality } = zs[k]!;
-      for (let i = 0; i < n; i++) layerOf[i] = layerOf[i]! * cardinality + codes[i]!;
-    }
-    return product;
-  }
-  let layers = 1;
-  layerOf.fill(0);
-  for (const { codes, cardinality } of zs) {
+  layerOf.set(zs[0]!.codes);
+  let layers = zs[0]!.cardinality; // re-coded columns use every code 0..k−1
+  for (let k = 1; k < zs.length; k++) {
+    const { codes, cardinality } = zs[k]!;
     const range = layers * cardinality;
     if (range > 4 * n + 65_536) {
       layers = renumberBySort(layerOf, codes, cardinality);
@@ -163,7 +174,6 @@ function layeredResult(
     const base = l * block;
     let total = 0;
     for (let c = 0; c < block; c++) total += counts[base + c]!;
-    if (total === 0) continue; // a configuration that never occurs (dense path)
     rowSum.fill(0, 0, kx); colSum.fill(0, 0, ky);
     for (let a = 0; a < kx; a++) {
       const row = base + a * ky;
