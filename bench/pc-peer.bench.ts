@@ -11,7 +11,7 @@
  * are reused. Ratios use CPU seconds (user + sys of the whole process): on a shared machine wall time
  * mostly measures the other jobs; wall seconds are recorded as well.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -32,12 +32,33 @@ interface Reference {
 }
 
 /** Runs a command under /usr/bin/time and returns its wall and CPU seconds and its JSON output. */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Timed {
-  const run = spawnSync("/usr/bin/time", ["-f", "__time %e %U %S", command, ...args], { env, encoding: "utf8", maxBuffer: 1 << 28 });
-  const line = run.stderr.split("\n").find((l) => l.startsWith("__time "));
-  if (run.status !== 0 || !line) throw new Error(`${command} ${args.join(" ")} failed (${run.status}): ${run.stderr.slice(-2000)}`);
-  const [wall, user, sys] = line.split(" ").slice(1).map(Number) as [number, number, number];
-  return { wall, cpu: user + sys, output: JSON.parse(run.stdout.trim().split("\n").pop()!) };
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/usr/bin/time", ["-f", "__time %e %U %S", command, ...args], { env });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; });
+    child.on("error", reject);
+    child.on("close", (status) => {
+      const line = stderr.split("\n").find((l) => l.startsWith("__time "));
+      if (status !== 0 || !line) return reject(new Error(`${command} ${args.join(" ")} failed (${status}): ${stderr.slice(-2000)}`));
+      const [wall, user, sys] = line.split(" ").slice(1).map(Number) as [number, number, number];
+      resolve({ wall, cpu: user + sys, output: JSON.parse(stdout.trim().split("\n").pop()!) });
+    });
+  });
+}
+
+/** Runs `work` over `items` with at most `jobs` at a time; results keep the items' order. */
+async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, async () => {
+    while (next < items.length) {
+      const at = next++;
+      out[at] = await work(items[at]!);
+    }
+  }));
+  return out;
 }
 
 function csvFor(dataset: string): string {
@@ -73,6 +94,7 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 export default async function bench(): Promise<Record<string, unknown>> {
   const only = process.argv.find((a) => a.startsWith("--case="))?.slice(7);
   const cases = benchCases().filter((c) => !only || c.name === only);
+  if (!existsSync(referenceFile) && !process.env.CAUSAL_LEARN_PYTHONPATH) console.error("no bench/pc-peer-reference.json: ratios need CAUSAL_LEARN_PYTHONPATH once");
   const singleThread = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", UV_THREADPOOL_SIZE: "1" };
   const clPath = process.env.CAUSAL_LEARN_PYTHONPATH;
   const python = process.env.CAUSAL_LEARN_PYTHON ?? "/usr/bin/python3";
@@ -86,16 +108,17 @@ export default async function bench(): Promise<Record<string, unknown>> {
     }
     : stored ?? { measured: "never", how: "no reference measured", machine: {}, cases: {} };
   const ours = [process.execPath, [compileRunner()]] as const;
-  const runs: Array<Record<string, unknown>> = [];
-  for (const c of cases) {
+  // --jobs=N runs N cases at once: each process is still single-threaded and timed by its own CPU seconds.
+  const jobs = Number(process.argv.find((a) => a.startsWith("--jobs="))?.slice(7) ?? 1);
+  const runs = await pool(cases, jobs, async (c) => {
     const csv = csvFor(c.dataset);
     if (clPath) {
-      const cl = timed(python, [join(here, "pc-peer-causallearn.py"), ...caseArgs(c, csv)], { ...singleThread, PYTHONPATH: clPath });
+      const cl = await timed(python, [join(here, "pc-peer-causallearn.py"), ...caseArgs(c, csv)], { ...singleThread, PYTHONPATH: clPath });
       reference.cases[c.name] = { wall_seconds: cl.wall, cpu_seconds: cl.cpu, graph: cl.output.graph };
       writeFileSync(referenceFile, JSON.stringify(reference, null, 1) + "\n");
     }
-    const faithful = timed(ours[0], [...ours[1], ...caseArgs(c, csv)], singleThread);
-    const standard = timed(ours[0], [...ours[1], ...caseArgs(c, csv), "--default"], singleThread);
+    const faithful = await timed(ours[0], [...ours[1], ...caseArgs(c, csv)], singleThread);
+    const standard = await timed(ours[0], [...ours[1], ...caseArgs(c, csv), "--default"], singleThread);
     const ref = reference.cases[c.name];
     const record: Record<string, unknown> = {
       case: c.name, test: c.test, uc_rule: c.ucRule, uc_priority: c.ucPriority, max_k: c.depth ?? null, nodes: faithful.output.graph.length,
@@ -107,10 +130,10 @@ export default async function bench(): Promise<Record<string, unknown>> {
       default_graph_equals_causal_learn: ref ? sameGraph(standard.output.graph, ref.graph) : null,
       default_seconds_cpu: standard.cpu,
     };
-    runs.push(record);
     console.error(`${c.name}: ours ${faithful.cpu.toFixed(2)} s cpu, causal-learn ${ref?.cpu_seconds.toFixed(2) ?? "?"} s cpu, ` +
       `×${record.speedup_cpu}, faithful equal: ${record.faithful_graph_equals_causal_learn}, default equal: ${record.default_graph_equals_causal_learn}`);
-  }
+    return record;
+  });
   const speedups = runs.map((r) => r.speedup_cpu).filter((v): v is number => typeof v === "number");
   return {
     note: "bnlearn-shaped networks (random DAGs with the bnlearn networks' node/arc counts, in-degree and cardinalities, random CPTs), not the originals; whole-process CPU seconds, one thread per process",
