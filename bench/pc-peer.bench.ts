@@ -92,8 +92,11 @@ const sameGraph = (a: number[][], b: number[][]) => JSON.stringify(a) === JSON.s
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 export default async function bench(): Promise<Record<string, unknown>> {
-  const only = process.argv.find((a) => a.startsWith("--case="))?.slice(7);
-  const cases = benchCases().filter((c) => !only || c.name === only);
+  // --cases=a,b runs only those cases; --measured only the cases with a stored causal-learn measurement.
+  const only = process.argv.find((a) => a.startsWith("--cases="))?.slice(8).split(",");
+  const measuredOnly = process.argv.includes("--measured");
+  const storedCases = existsSync(referenceFile) ? Object.keys(JSON.parse(readFileSync(referenceFile, "utf8")).cases) : [];
+  const cases = benchCases().filter((c) => (!only || only.includes(c.name)) && (!measuredOnly || storedCases.includes(c.name)));
   if (!existsSync(referenceFile) && !process.env.CAUSAL_LEARN_PYTHONPATH) console.error("no bench/pc-peer-reference.json: ratios need CAUSAL_LEARN_PYTHONPATH once");
   const singleThread = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", UV_THREADPOOL_SIZE: "1" };
   const clPath = process.env.CAUSAL_LEARN_PYTHONPATH;
