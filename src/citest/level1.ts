@@ -5,6 +5,7 @@
  * cells on worker threads (level1-pool.ts); everything else runs in the calling thread.
  */
 import { PersonaxError, UsageError } from "../errors.ts";
+import { csvField } from "../dataset/csv.ts";
 import { benjaminiHochberg } from "../stats/benjamini-hochberg.ts";
 import { getCiTest } from "./registry.ts";
 import { completeRows, isColumnTable, numericTableFrom, type ColumnTable, type NumericTable } from "./table.ts";
@@ -224,7 +225,7 @@ function summarize(results: Level1TestResult[]): Level1Result["summary"] {
 /** The reference notebooks' matrix CSV: row labels in the first column, blank corner, p-values. */
 export function matrixCsv(result: Level1TestResult): string {
   const byKey = new Map(result.cells.map((c) => [`${c.row}\u0000${c.col}`, c]));
-  const lines = ["," + result.cols.map(csvField).join(",")];
+  const lines = ["," + result.cols.map((c) => csvField(c)).join(",")];
   for (const row of result.rows) {
     lines.push([csvField(row), ...result.cols.map((col) => {
       const p = byKey.get(`${row}\u0000${col}`)?.p;
@@ -232,10 +233,6 @@ export function matrixCsv(result: Level1TestResult): string {
     })].join(","));
   }
   return lines.join("\n") + "\n";
-}
-
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The stable JSON contract: { test, alpha, cells: [{ row, col, n, statistic, p, q, reject }] } (+ extras). */

@@ -1,10 +1,11 @@
 /**
- * Numeric tables for the CI tests: named Float64Array columns (NaN = missing), a small CSV reader
- * (used until/unless the dataset store is given), and the per-pair missing-value drop of the reference
+ * Numeric tables for the CI tests: named Float64Array columns (NaN = missing), CSV text to such a table
+ * (through the project's one CSV reader, src/dataset/csv.ts), and the per-pair missing-value drop of the reference
  * notebooks (`df[[row, col]].dropna()`).
  */
 import { readFileSync } from "node:fs";
 import { DataError } from "../errors.ts";
+import { parseCsvRecords } from "../dataset/csv.ts";
 import { fromColumns, matrix, type Matrix } from "../linalg/matrix.ts";
 
 export interface NumericTable {
@@ -17,7 +18,7 @@ export interface NumericTable {
 
 /** Parses CSV text (RFC 4180 quoting, header row). An empty field is NaN; other non-numbers are a DataError. */
 export function parseCsvTable(text: string, source: string, wanted?: readonly string[]): NumericTable {
-  const records = parseCsvRecords(text);
+  const records = parseCsvRecords(text).records;
   if (records.length === 0) throw new DataError(source, 0, undefined, "the file is empty", "give a CSV with a header row");
   const header = records[0]!.map((h) => h.trim());
   const names = wanted ? [...wanted] : header;
@@ -50,28 +51,6 @@ export function parseCsvTable(text: string, source: string, wanted?: readonly st
 
 export function readCsvTable(path: string, wanted?: readonly string[]): NumericTable {
   return parseCsvTable(readFileSync(path, "utf8"), path, wanted);
-}
-
-function parseCsvRecords(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [], field = "", quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { row.push(field); field = ""; }
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field); field = "";
-      if (row.length > 1 || row[0] !== "") out.push(row);
-      row = [];
-    } else field += ch;
-  }
-  if (field !== "" || row.length) { row.push(field); out.push(row); }
-  return out;
 }
 
 /** The rows where every named column is present, as an n × k matrix (column order = `names`). */

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError } from "../errors.ts";
+import { parseCsv as parseProjectCsv } from "../dataset/csv.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { generateCrlCase } from "../synth/crl-cases.ts";
 import { Rng } from "../util/rng.ts";
@@ -93,12 +94,9 @@ export async function evaluateCrlRun(dir: string, options: { truthPath?: string;
 }
 
 function parseCsv(text: string, file: string): { header: string[]; rows: string[][] } {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  if (lines.length < 2) throw new DataError(file, 0, undefined, "no data rows");
-  // Our own files never quote numbers; ids may be quoted.
-  const split = (line: string) => (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).slice(0, -1).map((c) => c.replace(/,$/, "").replace(/^"(.*)"$/s, "$1").replace(/""/g, '"'));
-  const header = split(lines[0]!);
-  return { header, rows: lines.slice(1).map((l) => split(l)) };
+  const table = parseProjectCsv(text, file);
+  if (!table.rows.length) throw new DataError(file, 2, undefined, "no data rows", "the file needs a header row and one row per person");
+  return table;
 }
 
 function toMatrix(rows: string[][], file: string, firstColumn: number): Matrix {

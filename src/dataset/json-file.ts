@@ -3,7 +3,6 @@
  * privacy keys): one place for "cannot read" and "not valid JSON" errors, both ConfigErrors naming the file.
  */
 import { readFile } from "node:fs/promises";
-import type { z } from "zod";
 import { ConfigError } from "../errors.ts";
 
 /** Parses a JSON file; `fix` tells the user what the file should be (e.g. an example). */
@@ -19,9 +18,4 @@ export async function readJsonFile(path: string, fix: string): Promise<unknown> 
   } catch (error) {
     throw new ConfigError(path, `not valid JSON: ${(error as Error).message}`, fix);
   }
-}
-
-/** Zod issues as "path: message; …" ("(root)" for the top level), for error messages. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
 }

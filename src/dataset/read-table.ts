@@ -5,7 +5,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { DuckDBInstance, type DuckDBResultReader } from "@duckdb/node-api";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { readCsvFile } from "./csv.ts";
 import { DataError, UsageError } from "../errors.ts";
 import { openStore, firstLine, Store } from "./store.ts";
 import { chooseFlavour, planWide } from "./wide.ts";
@@ -53,33 +54,36 @@ export async function readTable(source: Store | string, options: ReadTableOption
     throw new UsageError(`cannot read ${source}: unknown extension "${ext}"`, "pass a .csv, .parquet or .duckdb file");
   }
   if (statSync(source).size === 0) throw new DataError(source, 1, undefined, "the file is empty", "write a header row and at least one data row");
-  return readFiles([source], ext, source, options);
+  if (ext === ".parquet") return readParquetFiles([source], source, options);
+  const csv = await readCsvFile(source);
+  if (!csv.rows.length) {
+    throw new DataError(source, 2, undefined, "the file has a header but no data rows", "add at least one row of data below the header");
+  }
+  const columns = csv.header.map((_, j) => csv.rows.map((row) => row[j]!));
+  return toTable(csv.header, columns, csv.header.map(() => "VARCHAR"), csv.rows.length, options, source, (values, _type, name) => fromText(values as string[], name, source, csv.lines));
 }
 
 /** hf://datasets/OWNER/NAME[@rev]/path-or-glob: the matching files, from the Hub cache (downloaded if missing). */
 async function readHfTable(source: string, options: ReadTableOptions): Promise<Table> {
   const { files } = await resolveHfPath(source);
   const kinds = new Set(files.map((f) => extname(f).toLowerCase()));
-  if (kinds.size === 1 && kinds.has(".parquet")) return readFiles(files, ".parquet", source, options);
+  if (kinds.size === 1 && kinds.has(".parquet")) return readParquetFiles(files, source, options);
   if (files.length === 1) return readTable(files[0]!, options);
   throw new UsageError(`${source} matches ${files.length} files that are not all Parquet`, "name one file, or a glob of Parquet files");
 }
 
-async function readFiles(files: string[], ext: string, source: string, options: ReadTableOptions): Promise<Table> {
+async function readParquetFiles(files: string[], source: string, options: ReadTableOptions): Promise<Table> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    const from = ext === ".parquet"
-      ? `read_parquet([${files.map(lit).join(", ")}])`
-      : `read_csv(${lit(source)}, header = true, all_varchar = true, ${ext === ".tsv" ? "delim = '\\t', " : ""}sample_size = -1)`;
     let reader;
     try {
-      reader = await connection.runAndReadAll(`SELECT * FROM ${from}`);
+      reader = await connection.runAndReadAll(`SELECT * FROM read_parquet([${files.map(lit).join(", ")}])`);
     } catch (error) {
       throw new DataError(source, 0, undefined, `cannot read: ${firstLine(error instanceof Error ? error.message : String(error))}`,
-        ext === ".parquet" ? "re-export the Parquet file; it may be truncated" : "save the file as UTF-8 CSV with a header row");
+        "re-export the Parquet file; it may be truncated");
     }
-    return toTable(reader, options, source, (values, type) => (ext === ".parquet" ? fromTyped(values, type) : fromText(values as Array<string | null>)));
+    return toTable(reader.columnNames(), reader.getColumnsJS(), reader.columnTypes().map(String), reader.currentRowCount, options, source, fromTyped);
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -88,20 +92,18 @@ async function readFiles(files: string[], ext: string, source: string, options: 
 
 async function readStoreTable(store: Store, options: ReadTableOptions, label = store.path): Promise<Table> {
   const plan = await planWide(store, await chooseFlavour(store, options.flavour, label));
-  return toTable(await store.connection.runAndReadAll(plan.sql), options, label, fromTyped);
+  const reader = await store.connection.runAndReadAll(plan.sql);
+  return toTable(reader.columnNames(), reader.getColumnsJS(), reader.columnTypes().map(String), reader.currentRowCount, options, label, fromTyped);
 }
 
 /** The selected columns of a DuckDB result, converted (or as text with options.text). */
-function toTable(reader: DuckDBResultReader, options: ReadTableOptions, source: string,
-  convert: (values: unknown[], type: string) => Float64Array | string[]): Table {
-  const names = reader.columnNames();
-  const raw = reader.getColumnsJS();
-  const types = reader.columnTypes().map(String);
-  const table: Table = { names: [], columns: {}, nRows: reader.currentRowCount };
+function toTable(names: string[], raw: unknown[][], types: string[], nRows: number, options: ReadTableOptions, source: string,
+  convert: (values: unknown[], type: string, name: string) => Float64Array | string[]): Table {
+  const table: Table = { names: [], columns: {}, nRows };
   for (const name of selectNames(names, options.columns, source)) {
     const i = names.indexOf(name);
     table.names.push(name);
-    table.columns[name] = options.text ? asText(raw[i]!) : convert(raw[i]!, types[i]!);
+    table.columns[name] = options.text ? asText(raw[i]!) : convert(raw[i]!, types[i]!, name);
   }
   return table;
 }
@@ -116,19 +118,30 @@ function selectNames(available: string[], wanted: string[] | undefined, source: 
   return wanted;
 }
 
-function fromText(values: Array<string | null>): Float64Array | string[] {
-  let numeric = true;
-  for (const v of values) {
-    if (v !== null && v !== "" && !NUMBER.test(v.trim())) { numeric = false; break; }
+/** A CSV column: numbers when every present value is one (missing: empty, NaN, NA), text otherwise. */
+function fromText(values: string[], name: string, source: string, lines: number[]): Float64Array | string[] {
+  {
+    let numeric = true;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!.trim();
+      if (v === "" || MISSING.has(v) || NUMBER.test(v)) continue;
+      if (NON_FINITE.test(v)) {
+        throw new DataError(source, lines[i]!, name, `"${v}" is not a finite number`, "write a finite number, or leave the field empty if the value is unknown");
+      }
+      numeric = false;
+    }
+    if (!numeric) return values;
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!.trim();
+      out[i] = v === "" || MISSING.has(v) ? NaN : Number(v);
+    }
+    return out;
   }
-  if (!numeric) return values.map((v) => v ?? "");
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = v === null || v === "" ? NaN : Number(v);
-  }
-  return out;
 }
+
+const MISSING = new Set(["NaN", "nan", "NA"]);
+const NON_FINITE = /^[+-]?(inf|infinity)$/i;
 
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 

@@ -4,8 +4,8 @@
  * (e.g. an LLM call cache), but the PersonaX tables are written only through the typed helpers below, which
  * parse every row with the zod schemas first.
  */
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   DuckDBInstance, DuckDBListVector, LIST, FLOAT, listValue, timestampValue,
@@ -53,7 +53,7 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
   if (!memory && (options.readOnly || options.create === false) && !existsSync(file)) {
     throw new DataError(path, 0, undefined, "no such store", "create it first, e.g. with 'personax import --store " + path + " --file …'");
   }
-  if (!memory) await mkdir(dirname(file), { recursive: true });
+  if (!memory) await prepareStoreFolder(path, file, options.readOnly ?? false);
   const config: Record<string, string> = {};
   if (options.readOnly) config["access_mode"] = "READ_ONLY";
   if (options.memoryLimit) config["memory_limit"] = options.memoryLimit;
@@ -63,6 +63,10 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     instance = await DuckDBInstance.create(file, config);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (/permission denied|read-only file system/i.test(message)) {
+      throw new DataError(path, 0, undefined, `cannot open the store: ${/read-only/i.test(message) ? "the file system is read-only" : "permission denied"}`,
+        options.readOnly ? "make the file readable, or copy it somewhere you can read" : "choose a store path in a folder you can write to, or fix the file's permissions");
+    }
     if (/lock/i.test(message)) {
       throw new ConfigError(path, "the store is open in another process", "close the other personax process using this store and retry");
     }
@@ -79,6 +83,30 @@ export async function openStore(path: string, options: StoreOptions = {}): Promi
     throw error;
   }
   return store;
+}
+
+/** Pseudo file systems where DuckDB would block or fail obscurely (reading /proc files never ends). */
+const PSEUDO_FILE_SYSTEMS = ["/proc", "/sys", "/dev"];
+
+/** Checks, before DuckDB touches it, that the store's folder exists or can be made and is writable. */
+async function prepareStoreFolder(path: string, file: string, readOnly: boolean): Promise<void> {
+  if (PSEUDO_FILE_SYSTEMS.some((root) => file === root || file.startsWith(root + "/"))) {
+    throw new DataError(path, 0, undefined, `a store cannot live under ${file.split("/").slice(0, 2).join("/")} (a virtual file system of the kernel)`,
+      "choose a store path on a real disk, e.g. ./data/store.duckdb");
+  }
+  if (readOnly) return;
+  const folder = dirname(file);
+  try {
+    await mkdir(folder, { recursive: true });
+    await access(folder, constants.W_OK);
+    if (existsSync(file)) await access(file, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const what = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "the file system is read-only"
+      : code === "EEXIST" || code === "ENOTDIR" ? "a part of the folder path is a file" : `${code || (error as Error).message}`;
+    throw new DataError(path, 0, undefined, `cannot create or write the store here: ${what} (${(error as NodeJS.ErrnoException).path ?? folder})`,
+      "choose a store path in a folder you can write to");
+  }
 }
 
 export class Store {

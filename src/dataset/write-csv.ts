@@ -9,13 +9,11 @@ import { dirname, resolve } from "node:path";
 import { once } from "node:events";
 import type { ProgressCallback } from "../util/progress.ts";
 import type { Table } from "./read-table.ts";
+import { csvField as field } from "./csv.ts";
 
 /** The column table readTable returns (names, Float64Array / string columns, row count). */
 export type ColumnTable = Table;
 
-function field(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 export async function writeTableCsv(table: ColumnTable, file: string, onProgress?: ProgressCallback): Promise<string> {
   const out = resolve(file);
@@ -23,7 +21,7 @@ export async function writeTableCsv(table: ColumnTable, file: string, onProgress
   const stream = createWriteStream(out);
   const columns = table.names.map((name) => table.columns[name]!);
   const write = async (text: string) => { if (!stream.write(text)) await once(stream, "drain"); };
-  await write(table.names.map(field).join(",") + "\n");
+  await write(table.names.map((n) => field(n)).join(",") + "\n");
   const BLOCK = 10_000;
   for (let start = 0; start < table.nRows; start += BLOCK) {
     const end = Math.min(table.nRows, start + BLOCK);

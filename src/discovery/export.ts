@@ -3,6 +3,7 @@ import { svgToPng } from "../report/png.ts";
 import { Graph, type Mark } from "./graph.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { PcResult } from "./pc/pc.ts";
+import { csvField } from "../dataset/csv.ts";
 
 /** One edge of graph.json, by node name. */
 export interface EdgeJson {
@@ -110,7 +111,7 @@ export function adjacencyMatrix(graph: Graph): number[][] {
 
 /** A CSV of the causal-learn matrix with node names as header and row labels. */
 export function matrixCsv(graph: Graph): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const q = (s: string) => csvField(s);
   const rows = graph.toCausalLearn().map((r, i) => [q(graph.nodes[i]!), ...r].join(","));
   return [["", ...graph.nodes.map(q)].join(","), ...rows].join("\n") + "\n";
 }
