@@ -1,12 +1,18 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 
 /**
- * The runner's cache of LLM calls, kept IN the dataset store (table `llm_calls`). Every reply the API
- * returned is inserted with status "received" BEFORE it is parsed, so paid output survives a crash,
- * a kill or a parser bug; parsing then sets the status. A task (one person × model × protocol × repeat)
- * is complete when it has a row with a final status, and a rerun makes no new call for it.
+ * The runner's cache of LLM calls, kept IN the dataset store (table `llm_calls`). Write-ahead: each request
+ * is inserted with status "sent" BEFORE it goes out; its reply then fills the row as "received" BEFORE it is
+ * parsed, so paid output survives a crash, a kill or a parser bug, and parsing sets the final status. A row
+ * still "sent" when a run starts is a request an earlier run had in flight when it stopped: its reply is
+ * lost (the provider may have billed it), the row becomes "lost" and the task is asked again. A request that
+ * failed (HTTP error, timeout) becomes "error". A task (one person × model × protocol × repeat) is complete
+ * when it has a row with a final status, and a rerun makes no new call for it.
  */
-export type CallStatus = "received" | "ok" | "invalid" | "refused";
+export type CallStatus = "sent" | "lost" | "error" | "received" | "ok" | "invalid" | "refused";
+
+/** Rows that hold a reply (the others record requests without one). */
+export const REPLY_STATUSES: readonly CallStatus[] = ["received", "ok", "invalid", "refused"];
 
 export interface CallRow {
   callKey: string;
@@ -79,21 +85,57 @@ export class CallCache {
     return next;
   }
 
-  /** Inserts a reply as "received" and returns its row id. Called before any parsing. */
-  recordReply(row: CallRow): Promise<number> {
+  /** Inserts a request as "sent" (no reply yet) and returns its row id. Called before the request goes out. */
+  recordRequest(row: Omit<CallRow, "rawReply" | "inputTokens" | "outputTokens" | "costUsd">): Promise<number> {
     return this.serial(async () => {
       const reader = await this.connection.runAndReadAll(
         `INSERT INTO llm_calls (call_key, llm, provider, model, protocol, protocol_version, params_hash, person_id, repeat, attempt,
            raw_reply, input_tokens, output_tokens, cost_usd, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'received') RETURNING id`,
-        [row.callKey, row.llm, row.provider, row.model, row.protocol, row.protocolVersion, row.paramsHash, row.personId, row.repeat,
-          row.attempt, row.rawReply, row.inputTokens, row.outputTokens, row.costUsd],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 0, 0, 0, 'sent') RETURNING id`,
+        [row.callKey, row.llm, row.provider, row.model, row.protocol, row.protocolVersion, row.paramsHash, row.personId, row.repeat, row.attempt],
       );
       return Number(reader.getRows()[0]![0]);
     });
   }
 
-  setOutcome(id: number, status: Exclude<CallStatus, "received">, error: string | null, final: boolean): Promise<void> {
+  /** Stores the reply of a sent request as "received". Called before any parsing. */
+  recordReply(id: number, reply: Pick<CallRow, "rawReply" | "inputTokens" | "outputTokens" | "costUsd">): Promise<void> {
+    return this.serial(async () => {
+      await this.connection.run(`UPDATE llm_calls SET raw_reply = $1, input_tokens = $2, output_tokens = $3, cost_usd = $4, status = 'received' WHERE id = $5`,
+        [reply.rawReply, reply.inputTokens, reply.outputTokens, reply.costUsd, id]);
+    });
+  }
+
+  /** A sent request that got no reply (HTTP error, timeout, cut connection). */
+  recordFailure(id: number, message: string): Promise<void> {
+    return this.serial(async () => {
+      await this.connection.run(`UPDATE llm_calls SET status = 'error', error = $1 WHERE id = $2`, [message, id]);
+    });
+  }
+
+  /** Removes the record of a request the server refused with an error status (nothing was billed). */
+  forgetRequest(id: number): Promise<void> {
+    return this.serial(async () => {
+      await this.connection.run(`DELETE FROM llm_calls WHERE id = $1 AND status = 'sent'`, [id]);
+    });
+  }
+
+  /** Marks the requests an earlier run left "sent" as "lost"; returns them (their replies never reached the store). */
+  markLostRequests(): Promise<Array<{ callKey: string; llm: string; personId: string }>> {
+    return this.serial(async () => {
+      const reader = await this.connection.runAndReadAll(`UPDATE llm_calls SET status = 'lost' WHERE status = 'sent' RETURNING call_key, llm, person_id`);
+      return reader.getRowObjectsJS().map((r) => ({ callKey: String(r.call_key), llm: String(r.llm), personId: String(r.person_id) }));
+    });
+  }
+
+  /** Gives the calls of a task the current display name of its model (the config's `name`). */
+  relabel(callKey: string, llm: string): Promise<void> {
+    return this.serial(async () => {
+      await this.connection.run(`UPDATE llm_calls SET llm = $1 WHERE call_key = $2`, [llm, callKey]);
+    });
+  }
+
+  setOutcome(id: number, status: "ok" | "invalid" | "refused", error: string | null, final: boolean): Promise<void> {
     return this.serial(async () => {
       await this.connection.run(`UPDATE llm_calls SET status = $1, error = $2, final = $3 WHERE id = $4`, [status, error, final, id]);
     });
@@ -119,10 +161,11 @@ export class CallCache {
     });
   }
 
-  /** Calls grouped by task key. */
+  /** Calls that hold a reply, grouped by task key. */
   async byKey(): Promise<Map<string, StoredCall[]>> {
     const grouped = new Map<string, StoredCall[]>();
     for (const call of await this.calls()) {
+      if (!REPLY_STATUSES.includes(call.status)) continue;
       const list = grouped.get(call.callKey) ?? [];
       list.push(call);
       grouped.set(call.callKey, list);

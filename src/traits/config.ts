@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, formatZodIssues } from "../errors.ts";
 import { readJsonFile } from "../dataset/json-file.ts";
 
 /**
@@ -47,11 +47,7 @@ export type LlmConfig = z.infer<typeof LlmConfig>;
 export function parseLlmConfig(value: unknown, file: string): LlmConfig {
   const result = LlmConfig.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-    return `${path || "(root)"}: ${issue.message}`;
-  });
-  throw new ConfigError(file, issues.join("; "), "see docs/ARCHITECTURE.md (traits) for the fields of an LLM config file");
+  throw new ConfigError(file, formatZodIssues(result.error.issues, { schema: LlmConfig }), "see docs/ARCHITECTURE.md (traits) for the fields of an LLM config file");
 }
 
 export async function loadLlmConfig(file: string): Promise<LlmConfig> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeIssues } from "../dataset/json-file.ts";
+import { formatZodIssues } from "../errors.ts";
 
 /**
  * Prompt protocols of the PersonaX consistency study (DESIGN §1.1). A protocol fixes the answer format
@@ -177,7 +177,7 @@ export function parseReply(raw: string, protocol: Protocol): ParsedReply {
   }
   const result = replySchema(protocol).safeParse(json);
   if (!result.success) {
-    return { ok: false, kind: "invalid", message: `the reply does not match the schema: ${describeIssues(result.error.issues)}` };
+    return { ok: false, kind: "invalid", message: `the reply does not match the schema: ${formatZodIssues(result.error.issues)}` };
   }
   const assessment = {} as Assessment;
   for (const t of TRAITS) {

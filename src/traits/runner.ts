@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { CallCache, type StoredCall } from "./call-cache.ts";
-import { costOf, type LlmConfig, type ModelConfig } from "./config.ts";
+import { apiKeyFor, costOf, type LlmConfig, type ModelConfig } from "./config.ts";
 import { buildPrompt, getProtocol, parseReply, replyJsonSchema, type Assessment, type PersonPrompt, type Protocol, type ProtocolId } from "./protocols.ts";
-import { createProvider, ProviderError, type ChatRequest, type LlmProvider } from "./providers/index.ts";
+import { createProvider, ProviderError, type ChatReply, type ChatRequest, type LlmProvider } from "./providers/index.ts";
+import { secretRedactor } from "./redact.ts";
 import { RateLimiter } from "./rate-limiter.ts";
-import { ComputeError, UsageError } from "../errors.ts";
+import { ComputeError, ConfigError, UsageError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 
@@ -16,10 +17,24 @@ import type { ProgressCallback } from "../util/progress.ts";
  * makes zero new calls for completed tasks, and a reply received before a crash is parsed from the
  * store instead of being bought again.
  *
+ * What is paid for twice: nothing that reached the store. Each request is recorded before it is sent (write-
+ * ahead, see call-cache.ts), so a crash or kill can only lose the replies of the requests in flight at that
+ * moment, at most `concurrency` per model; the next run counts them exactly (`lostInFlight`) and asks again.
+ * Each request carries an `Idempotency-Key` (task key + attempt, the same when re-asked) for the gateways that
+ * honour one; the OpenAI and Gemini chat APIs do not document it, so the bound above is the promise.
+ *
+ * Identity: an assessment is identified by (provider, base URL, model id, parameters, protocol version, person,
+ * repeat); the config's `name` is only its label. Renaming a model keeps its assessments and relabels them
+ * (`relabelled`); two names for the same model in one config, or a model or protocol listed twice, are refused
+ * or merged so that no task is bought twice.
+ *
  * Failure policy:
  * - 429, 5xx, 408, timeouts and dropped connections: exponential backoff with jitter (or exactly the
  *   server's Retry-After), up to the model's `maxRetries`; then the task fails (no reply was paid for,
  *   so it is not cached, and a rerun tries again).
+ * - any other 4xx (401 bad key, 403, 400 bad request, 404 unknown model) and a 200 reply that is not a chat
+ *   completion (an HTML page) would fail the same way for every task: not retried, and the run stops
+ *   (`stopped`) after the tasks already under way.
  * - a reply that is not valid JSON or not the schema: stored, then retried with the validation error
  *   appended to the conversation, up to `maxValidationRetries`; then final "invalid".
  * - a refusal (API-reported or in the text): stored, asked once more, then final "refused".
@@ -50,7 +65,7 @@ export interface InferOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface TaskFailure { llm: string; protocol: string; personId: string; repeat: number; status: "failed" | "invalid" | "refused"; message: string }
+export interface TaskFailure { llm: string; protocol: string; personId: string; repeat: number; status: "failed" | "invalid" | "refused" | "not run"; message: string }
 
 export interface InferSummary {
   tasks: number;
@@ -60,11 +75,20 @@ export interface InferSummary {
   ok: number;
   /** Replies recovered from the store (received before a crash, parsed now). */
   recovered: number;
+  /** Requests sent by this run. */
   newCalls: number;
+  /** Replies received by this run (stored before parsing). */
+  received: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
   failures: TaskFailure[];
+  /** Requests an earlier run had sent when it stopped (crash, kill): their replies were lost and were asked again. */
+  lostInFlight: number;
+  /** Stored tasks whose model now has another name in the config (relabelled to it). */
+  relabelled: number;
+  /** Set when a non-retryable error stopped the run (tasks not started are "not run"). */
+  stopped?: { llm: string; status?: number; message: string };
   seconds: number;
 }
 
@@ -94,18 +118,41 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/**
+ * The models to run (each once, however often it is named). Two config names for the same model (same
+ * provider, base URL, model id and parameters) are refused: their assessments would be the same replies.
+ */
 export function selectModels(config: LlmConfig, names: string[] | undefined, configFile = "LLM config"): ModelConfig[] {
-  if (!names?.length) return config.models;
-  return names.map((name) => {
+  const chosen = !names?.length ? config.models : [...new Set(names)].map((name) => {
     const model = config.models.find((m) => m.name === name);
     if (!model) throw new UsageError(`no model "${name}" in ${configFile}`, `choose from: ${config.models.map((m) => m.name).join(", ")}`);
     return model;
   });
+  const byIdentity = new Map<string, ModelConfig>();
+  for (const model of chosen) {
+    const identity = modelIdentity(model);
+    const twin = byIdentity.get(identity);
+    if (twin) {
+      throw new ConfigError(configFile, `models "${twin.name}" and "${model.name}" are the same model (${describeModel(model)}, same parameters): every task would be bought twice`,
+        `keep one of the two entries (an assessment belongs to the provider's model id; the name is only its label)`);
+    }
+    byIdentity.set(identity, model);
+  }
+  return chosen;
 }
 
-function makeTasks(models: ModelConfig[], protocols: Protocol[], allPersons: PersonPrompt[], repeats: number): Task[] {
-  // A person listed twice would let two workers buy the same answer at once.
+function modelIdentity(model: ModelConfig): string {
+  return JSON.stringify([model.provider, model.baseUrl ?? "", model.model, paramsHash(model)]);
+}
+
+function describeModel(model: ModelConfig): string {
+  return `${model.provider} "${model.model}"${model.baseUrl ? ` at ${model.baseUrl}` : ""}`;
+}
+
+function makeTasks(models: ModelConfig[], allProtocols: Protocol[], allPersons: PersonPrompt[], repeats: number): Task[] {
+  // A person or protocol listed twice would let two workers buy the same answer at once.
   const persons = [...new Map(allPersons.map((p) => [p.id, p])).values()];
+  const protocols = [...new Map(allProtocols.map((p) => [p.id, p])).values()];
   const tasks: Task[] = [];
   for (const model of models) {
     for (const protocol of protocols) {
@@ -127,13 +174,26 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
   const existing = await cache.byKey();
   const rng = new Rng(options.seed ?? 0);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const event = options.onEvent ?? (() => undefined);
+  // Keys never reach a message or the store, even when a provider echoes them.
+  const secrets = models.map((m) => apiKeyFor(m, options.env));
+  const redact = secretRedactor(secrets);
+  const redactStored = secretRedactor(secrets, true);
+  const event = (message: string) => options.onEvent?.(redact(message));
+  let stop: { error: ProviderError; llm: string; status?: number; message: string } | undefined;
   const maxValidationRetries = options.maxValidationRetries ?? 2;
   const maxRefusalRetries = options.maxRefusalRetries ?? 1;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
 
-  const summary: InferSummary = { tasks: tasks.length, cached: 0, ok: 0, recovered: 0, newCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, failures: [], seconds: 0 };
+  const summary: InferSummary = { tasks: tasks.length, cached: 0, ok: 0, recovered: 0, newCalls: 0, received: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, failures: [],
+    lostInFlight: 0, relabelled: 0, seconds: 0 };
+  const lost = await cache.markLostRequests();
+  summary.lostInFlight = lost.length;
+  if (lost.length) {
+    event(`${lost.length} request(s) were in flight when an earlier run stopped; their replies never reached the store, so they are asked again ` +
+      `(the provider may have billed them: at most 'concurrency' per model per interruption)`);
+  }
+  await relabelRenamedModels(cache, options.connection, tasks, existing, event, summary);
   let done = 0;
   const progress = () => options.onProgress?.(done, tasks.length, `$${summary.costUsd.toFixed(4)} spent, ${summary.newCalls} calls`);
 
@@ -167,6 +227,9 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
     byModel.set(task.model.name, [...(byModel.get(task.model.name) ?? []), task]);
   }
 
+  const fail = (task: Task, status: TaskFailure["status"], message: string) =>
+    summary.failures.push({ llm: task.model.name, protocol: task.protocol.id, personId: task.person.id, repeat: task.repeat, status, message: redact(message) });
+
   const runTask = async (task: Task, provider: LlmProvider, limiter: RateLimiter, taskRng: Rng): Promise<void> => {
     const calls = [...(existing.get(task.key) ?? [])];
     // With retryFailed, a task that ended invalid/refused in an earlier run starts a fresh retry budget: only the
@@ -184,32 +247,58 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
         ? { ...base, followUp: [{ role: "assistant", text: last.rawReply }, { role: "user", text: `Your previous reply was not accepted: ${last.error}. Reply again with JSON that follows the schema exactly.` }] }
         : base;
       const estimate = estimateTokens(request.system + request.user + (request.followUp ?? []).map((m) => m.text).join("")) + task.model.maxTokens;
-      let reply;
+      const attempt = calls.length + 1;
+      const requestRow = { callKey: task.key, llm: task.model.name, provider: task.model.provider, model: task.model.model, protocol: task.protocol.id,
+        protocolVersion: task.protocol.version, paramsHash: paramsHash(task.model), personId: task.person.id, repeat: task.repeat, attempt };
+      let reply: ChatReply;
+      let sends = 0;
+      let id = 0;
       try {
-        reply = await withRetries(() => limiter.acquire(estimate).then(() => { summary.newCalls++; return provider.complete(request); }),
-          task.model.maxRetries, baseDelayMs, maxDelayMs, taskRng, sleep, (error, wait, attempt) => event(`${label}: ${error.message}; retry ${attempt}/${task.model.maxRetries} in ${(wait / 1000).toFixed(1)}s`));
+        reply = await withRetries(async () => {
+          await limiter.acquire(estimate);
+          if (stop) throw stop.error; // another task hit a non-retryable error while this one waited
+          // Write-ahead: the request is in the store before it leaves, so a kill now is counted by the next run.
+          id = await cache.recordRequest(requestRow);
+          summary.newCalls++;
+          sends++;
+          try {
+            return await provider.complete({ ...request, idempotencyKey: `${task.key}-${attempt}` });
+          } catch (error) {
+            // A server that answered with an error status billed nothing: the write-ahead row goes. A timeout or a cut
+            // connection may have been billed: the row stays, as "error".
+            if (error instanceof ProviderError && error.status !== undefined) await cache.forgetRequest(id);
+            else await cache.recordFailure(id, redact(error instanceof Error ? error.message : String(error)));
+            throw error;
+          }
+        }, task.model.maxRetries, baseDelayMs, maxDelayMs, taskRng, sleep,
+        (error, wait, retry) => event(`${label}: ${error.message}; retry ${retry}/${task.model.maxRetries} in ${(wait / 1000).toFixed(1)}s`));
       } catch (error) {
+        if (error instanceof ProviderError && !error.retryable) {
+          const message = `${error.message} (${error.status && error.status !== 200 ? `HTTP ${error.status} is not temporary` : "not temporary"}: not retried)`;
+          if (!stop) {
+            stop = { error, llm: task.model.name, status: error.status, message };
+            event(`${label}: STOPPING the run: ${message}`);
+          }
+          if (sends > 0) fail(task, "failed", message);
+          else fail(task, "not run", `not run: the run stopped (${stop.message})`);
+          return;
+        }
         const message = error instanceof ProviderError
-          ? `${error.message} (gave up after ${task.model.maxRetries} retries)`
+          ? `${error.message} (${sends} request(s) made, gave up after ${Math.max(0, sends - 1)} retries)`
           : `unexpected error: ${(error as Error).message}`;
         event(`${label}: FAILED: ${message}`);
-        summary.failures.push({ llm: task.model.name, protocol: task.protocol.id, personId: task.person.id, repeat: task.repeat, status: "failed", message });
+        fail(task, "failed", message);
         return;
       }
       const cost = costOf(task.model, reply.inputTokens, reply.outputTokens);
+      summary.received++;
       summary.inputTokens += reply.inputTokens;
       summary.outputTokens += reply.outputTokens;
       summary.costUsd += cost;
       // Paid output is stored before anything else looks at it.
-      const raw = reply.refusal !== undefined && !reply.text ? JSON.stringify({ refusal: reply.refusal }) : reply.text;
-      const id = await cache.recordReply({
-        callKey: task.key, llm: task.model.name, provider: task.model.provider, model: task.model.model, protocol: task.protocol.id,
-        protocolVersion: task.protocol.version, paramsHash: paramsHash(task.model), personId: task.person.id, repeat: task.repeat,
-        attempt: calls.length + 1, rawReply: raw, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, costUsd: cost,
-      });
-      const stored: StoredCall = { id, callKey: task.key, llm: task.model.name, provider: task.model.provider, model: task.model.model, protocol: task.protocol.id,
-        protocolVersion: task.protocol.version, paramsHash: paramsHash(task.model), personId: task.person.id, repeat: task.repeat, attempt: calls.length + 1,
-        rawReply: raw, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, costUsd: cost, status: "received", error: null, final: false };
+      const raw = redactStored(reply.refusal !== undefined && !reply.text ? JSON.stringify({ refusal: reply.refusal }) : reply.text);
+      await cache.recordReply(id, { rawReply: raw, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, costUsd: cost });
+      const stored: StoredCall = { id, ...requestRow, rawReply: raw, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, costUsd: cost, status: "received", error: null, final: false };
       calls.push(stored);
       let outcome: "ok" | "invalid" | "refused";
       if (reply.refusal !== undefined) {
@@ -225,7 +314,7 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
       if (stored.final) {
         const message = `${outcome === "refused" ? "the model refused" : "no valid reply"} after ${outcome === "refused" ? refused.length + 1 : invalid.length + 1} attempt(s): ${stored.error}`;
         event(`${label}: ${outcome.toUpperCase()}: ${message}`);
-        summary.failures.push({ llm: task.model.name, protocol: task.protocol.id, personId: task.person.id, repeat: task.repeat, status: outcome, message });
+        fail(task, outcome, message);
         return;
       }
       event(`${label}: ${outcome} reply (${stored.error}); asking again`);
@@ -241,6 +330,7 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
       const workerRng = rng.fork(modelIndex * 1000 + w);
       while (next < queue.length) {
         const task = queue[next++]!;
+        if (stop) { fail(task, "not run", `not run: the run stopped (${stop.message})`); done++; continue; }
         await runTask(task, provider, limiter, workerRng);
         done++;
         progress();
@@ -248,8 +338,36 @@ export async function inferTraits(options: InferOptions): Promise<InferSummary> 
     });
     await Promise.all(workers);
   }));
+  if (stop) summary.stopped = { llm: stop.llm, status: stop.status, message: redact(stop.message) };
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
+}
+
+/**
+ * Tasks whose stored calls carry another model name than the config's (the model was renamed): the calls
+ * and the trait_assessments rows written from them take the new name, and the event says so.
+ */
+async function relabelRenamedModels(cache: CallCache, connection: DuckDBConnection, tasks: Task[], existing: Map<string, StoredCall[]>,
+  event: (message: string) => void, summary: InferSummary): Promise<void> {
+  const renamed = new Map<string, number>(); // "old → new" → tasks
+  const hasAssessments = Number((await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'trait_assessments'`)).getRows()[0]![0]) > 0;
+  for (const task of tasks) {
+    const calls = existing.get(task.key) ?? [];
+    const old = calls.find((c) => c.llm !== task.model.name)?.llm;
+    if (old === undefined) continue;
+    await cache.relabel(task.key, task.model.name);
+    for (const c of calls) c.llm = task.model.name;
+    if (hasAssessments) {
+      await connection.run(`DELETE FROM trait_assessments WHERE llm = $1 AND person_id = $2 AND protocol = $3 AND "repeat" = $4`,
+        [old, task.person.id, task.protocol.id, task.repeat]);
+    }
+    const what = `"${old}" → "${task.model.name}"`;
+    renamed.set(what, (renamed.get(what) ?? 0) + 1);
+    summary.relabelled++;
+  }
+  for (const [what, n] of renamed) {
+    event(`model renamed ${what}: ${n} stored task(s) of the same model (provider, model id and parameters unchanged) now appear under the new name`);
+  }
 }
 
 /** Parses a stored reply and records its outcome; returns the outcome. */

@@ -9,7 +9,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Fault = "rate-limit" | "server-error" | "timeout" | "disconnect" | "truncated" | "wrong-schema" | "refusal" | "refusal-text" | "hold";
+export type Fault = "rate-limit" | "server-error" | "timeout" | "disconnect" | "truncated" | "wrong-schema" | "refusal" | "refusal-text" | "hold"
+  /** 401 whose body echoes the key it was sent, as OpenAI's "Incorrect API key provided: sk-…" does. */
+  | "unauthorized"
+  /** 400 bad request (e.g. a model that does not take response_format). */
+  | "bad-request"
+  /** 200 with an HTML page (a wrong baseUrl, a proxy's login page). */
+  | "html";
 
 export interface FaultRule {
   fault: Fault;
@@ -32,6 +38,8 @@ export interface RequestRecord {
   validReply: boolean;
   /** Messages after the first user prompt (a retry with a validation error has some). */
   followUps: number;
+  /** The Idempotency-Key header, when sent. */
+  idempotencyKey: string | undefined;
   at: number;
 }
 
@@ -150,7 +158,7 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
     if (isEmbed) {
       const texts: string[] = kind === "openai" ? [].concat(body.input)
         : (body.requests ?? [body]).map((r: any) => r.content?.parts?.map((p: any) => p.text).join("") ?? "");
-      requests.push({ kind: "embed", model, person: undefined, status: 200, fault: undefined, validReply: false, followUps: 0, at: Date.now() });
+      requests.push({ kind: "embed", model, person: undefined, status: 200, fault: undefined, validReply: false, followUps: 0, idempotencyKey: undefined, at: Date.now() });
       const vectors = texts.map((t) => Array.from({ length: 8 }, (_, i) => unit(`${t}|${i}`) - 0.5));
       // The openai SDK asks for base64 (little-endian float32) unless told otherwise, as the real API allows.
       const encode = (v: number[]) => (body.encoding_format === "base64" ? Buffer.from(Float32Array.from(v).buffer).toString("base64") : v);
@@ -171,7 +179,8 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
       followUps = contents.length - 1;
     }
     const person = personOf(prompt);
-    const record: RequestRecord = { kind: "chat", model, person, status: 200, fault: undefined, validReply: false, followUps, at: Date.now() };
+    const idempotencyKey = typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : undefined;
+    const record: RequestRecord = { kind: "chat", model, person, status: 200, fault: undefined, validReply: false, followUps, idempotencyKey, at: Date.now() };
     requests.push(record);
 
     if (countValid() >= holdAfter) {
@@ -192,6 +201,21 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
         record.status = 429;
         return send(res, 429, { error: { code: 429, message: "Rate limit reached, slow down", status: "RESOURCE_EXHAUSTED" } },
           { "retry-after": String(rule.retryAfterSeconds ?? 1) });
+      case "unauthorized": {
+        record.status = 401;
+        const sent = kind === "openai" ? String(req.headers.authorization ?? "").replace(/^Bearer /, "") : String(req.headers["x-goog-api-key"] ?? "");
+        return send(res, 401, { error: { message: `Incorrect API key provided: ${sent}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          type: "invalid_request_error", code: "invalid_api_key", status: "UNAUTHENTICATED" } });
+      }
+      case "bad-request":
+        record.status = 400;
+        return send(res, 400, { error: { message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", type: "invalid_request_error", status: "INVALID_ARGUMENT" } });
+      case "html": {
+        const page = "<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>";
+        res.writeHead(200, { "content-type": "text/html", "content-length": Buffer.byteLength(page) });
+        res.end(page);
+        return;
+      }
       case "server-error":
         record.status = 500;
         return send(res, 500, { error: { code: 500, message: "internal error", status: "INTERNAL" } });

@@ -34,8 +34,10 @@ test("syncAssessments() keeps one row per (person, LLM, protocol, repeat): the l
       .map((t) => [t, { description: `${t} ${score}`, score }])));
     // The same model name "gpt" answered under two call keys (e.g. the config's model id or temperature changed).
     for (const [key, score] of [["key-old", 1], ["key-new", 3]] as const) {
-      const id = await cache.recordReply({ callKey: key, llm: "gpt", provider: "openai", model: `m-${key}`, protocol: "Number-L3-Inc", protocolVersion: 1,
-        paramsHash: key, personId: "p", repeat: 0, attempt: 1, rawReply: reply(score), inputTokens: 1, outputTokens: 1, costUsd: 0 });
+      const row = { callKey: key, llm: "gpt", provider: "openai", model: `m-${key}`, protocol: "Number-L3-Inc", protocolVersion: 1,
+        paramsHash: key, personId: "p", repeat: 0, attempt: 1, rawReply: reply(score), inputTokens: 1, outputTokens: 1, costUsd: 0 };
+      const id = await cache.recordRequest(row);
+      await cache.recordReply(id, row);
       await cache.setOutcome(id, "ok", null, true);
     }
     await store.connection.run(`UPDATE llm_calls SET created_at = TIMESTAMP '2026-03-04 05:06:07' WHERE call_key = 'key-new'`);

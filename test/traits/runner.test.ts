@@ -185,9 +185,10 @@ test("inferTraits() parses a reply stored before a crash (status 'received') ins
     const person = persons("Crash", 1)[0]!;
     const cache = await Cache.open(store.connection);
     // What a run killed between "store the reply" and "parse it" leaves behind.
-    await cache.recordReply({ callKey: callKey(model, getProtocol("Number-L3-Inc"), person.id, 0), llm: "gpt", provider: "openai", model: model.model,
+    const row = { callKey: callKey(model, getProtocol("Number-L3-Inc"), person.id, 0), llm: "gpt", provider: "openai", model: model.model,
       protocol: "Number-L3-Inc", protocolVersion: 1, paramsHash: paramsHash(model), personId: person.id, repeat: 0, attempt: 1,
-      rawReply: JSON.stringify(fakeAssessment(model.model, person.name, { levels: 3, labels: undefined, decreasing: false })), inputTokens: 10, outputTokens: 20, costUsd: 0.001 });
+      rawReply: JSON.stringify(fakeAssessment(model.model, person.name, { levels: 3, labels: undefined, decreasing: false })), inputTokens: 10, outputTokens: 20, costUsd: 0.001 };
+    await cache.recordReply(await cache.recordRequest(row), row);
     const before = openai.requests.length;
     const { summary } = await run(store, { persons: [person], models: ["gpt"] });
     assert.equal(summary.recovered, 1);

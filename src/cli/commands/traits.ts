@@ -3,12 +3,13 @@ import { z } from "zod";
 import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption, splitList } from "../options.ts";
 import { openStore } from "../../dataset/store.ts";
-import { PersonaxError, UsageError } from "../../errors.ts";
+import { ConfigError, PersonaxError, UsageError } from "../../errors.ts";
 import { JobQueue } from "../../scale/producer.ts";
 import { queuedInference } from "../../scale/traits-queue.ts";
-import { exampleLlmConfig, loadLlmConfig } from "../../traits/config.ts";
+import { apiKeyFor, exampleLlmConfig, loadLlmConfig } from "../../traits/config.ts";
+import { secretRedactor } from "../../traits/redact.ts";
 import { createSyntheticIdentities, importIdentities, readPersonPrompts } from "../../traits/identities.ts";
-import { inferTraits, planInference } from "../../traits/runner.ts";
+import { inferTraits, planInference, type InferSummary } from "../../traits/runner.ts";
 import { aggregateFinals, syncAssessments } from "../../traits/aggregate.ts";
 import { agreementFromStore, formatAgreement, writeAgreement } from "../../traits/agreement.ts";
 import { DEFAULT_PROTOCOL, getProtocol, protocolIds, type ProtocolId } from "../../traits/protocols.ts";
@@ -56,6 +57,10 @@ export const traitsCommand = (io: CliIo) => {
     .action(async (raw) => {
       const opts = parseOptions(InferOptions, raw, "traits infer");
       const config = await loadLlmConfig(opts.config);
+      // Belt and braces: whatever is printed passes the key filter (the runner already redacts its messages).
+      const redact = secretRedactor(config.models.map((m) => apiKeyFor(m)));
+      const out = (text: string) => io.out(redact(text));
+      const err = (text: string) => io.err(redact(text));
       const store = await openStore(opts.store, { create: false });
       try {
         if (opts.identities) await importIdentities(store, opts.identities);
@@ -76,12 +81,12 @@ export const traitsCommand = (io: CliIo) => {
         }
         const progress = io.progress({ label: "traits infer", total: 0, unit: "tasks" });
         const started = new Date();
-        const queue = opts.queue ? await JobQueue.open({ redisUrl: opts.queue, onEvent: (m) => io.err(m) }) : undefined;
+        const queue = opts.queue ? await JobQueue.open({ redisUrl: opts.queue, onEvent: err }) : undefined;
         let summary;
         try {
           const queued = queue && await queuedInference(queue, config, common.models, opts.config);
           summary = await inferTraits({ ...common, ...(queued ? { config: queued.config, providers: queued.providers } : {}),
-            seed: opts.seed, retryFailed: opts.retryFailed, onProgress: progress.callback, onEvent: (m) => io.err(m) });
+            seed: opts.seed, retryFailed: opts.retryFailed, onProgress: progress.callback, onEvent: err });
           await queued?.close();
         } finally {
           await queue?.close();
@@ -89,18 +94,22 @@ export const traitsCommand = (io: CliIo) => {
         progress.finish(`$${summary.costUsd.toFixed(4)} spent`);
         const assessments = await syncAssessments(store);
         const finals = await aggregateFinals(store);
-        await store.recordRun({ what: "traits infer", startedAt: started, finishedAt: new Date(), seed: opts.seed,
+        // A run that received nothing (e.g. stopped by a bad key at its first request) leaves the store as it was.
+        if (summary.received > 0 || summary.recovered > 0 || summary.relabelled > 0) await store.recordRun({ what: "traits infer", startedAt: started, finishedAt: new Date(), seed: opts.seed,
           params: { models: common.models.length ? common.models : config.models.map((m) => m.name), protocols: opts.protocols, repeats: opts.repeats,
             modelIds: Object.fromEntries(config.models.filter((m) => !common.models.length || common.models.includes(m.name)).map((m) => [m.name, m.model])), protocolVersions: Object.fromEntries(opts.protocols.map((p) => [p, getProtocol(p).version])),
             newCalls: summary.newCalls, costUsd: summary.costUsd } });
-        if (opts.json) io.out(JSON.stringify({ ...summary, assessments, finals }, null, 2));
+        if (opts.json) out(JSON.stringify({ ...summary, assessments, finals }, null, 2));
         else {
-          io.out(`${summary.tasks} tasks: ${summary.ok} ok (${summary.cached} from the store, ${summary.recovered} replies recovered), ${summary.failures.length} not ok; ` +
+          out(`${summary.tasks} tasks: ${summary.ok} ok (${summary.cached} from the store, ${summary.recovered} replies recovered), ${summary.failures.length} not ok; ` +
             `${summary.newCalls} new calls, ${summary.inputTokens} + ${summary.outputTokens} tokens, $${summary.costUsd.toFixed(4)}; ${finals} persons aggregated`);
-          for (const f of summary.failures) io.out(`  ${f.status}: ${f.llm} ${f.protocol} ${f.personId} repeat ${f.repeat}: ${f.message}`);
+          if (summary.lostInFlight) {
+            out(`  ${summary.lostInFlight} request(s) were in flight when an earlier run stopped: their replies were lost and they were asked again (the provider may have billed them twice)`);
+          }
+          if (summary.relabelled) out(`  ${summary.relabelled} stored task(s) of a renamed model now appear under its new name`);
+          for (const f of summary.failures) out(`  ${f.status}: ${f.llm} ${f.protocol} ${f.personId} repeat ${f.repeat}: ${f.message}`);
         }
-        const failed = summary.failures.filter((f) => f.status === "failed").length;
-        if (failed) throw new PersonaxError("E_LLM", `${failed} task(s) failed after retries`, "rerun the same command later: completed tasks are not asked again");
+        throwIfRunFailed(summary, opts.config);
       } finally {
         store.close();
       }
@@ -143,3 +152,26 @@ export const traitsCommand = (io: CliIo) => {
 
   return traits;
 };
+
+/**
+ * The exit status of a finished run: a non-retryable provider error (bad key, bad request, wrong baseUrl)
+ * is bad configuration (exit 2); a run where no task produced a valid assessment, or where tasks failed after
+ * their retries, is a failure (exit 1). What was received is in the store either way.
+ */
+function throwIfRunFailed(summary: InferSummary, configFile: string): void {
+  if (summary.stopped) {
+    const { status, llm, message } = summary.stopped;
+    const fix = status === 401 || status === 403
+      ? `check the key in the environment variable that model "${llm}" names (apiKeyEnv in ${configFile}); completed tasks are kept`
+      : `check model "${llm}" in ${configFile} (model id, baseUrl, structuredOutput); completed tasks are kept`;
+    throw new ConfigError(configFile, `the run stopped: ${message}`, fix);
+  }
+  const notOk = summary.failures.length;
+  if (summary.tasks > 0 && summary.ok === 0 && notOk > 0) {
+    const statuses = [...new Set(summary.failures.map((f) => f.status))].join("/");
+    throw new PersonaxError("E_LLM", `none of the ${summary.tasks} task(s) produced a valid assessment (all ${statuses})`,
+      "see the messages above; if the replies are invalid, check the model's structuredOutput setting, or rerun with --retry-failed");
+  }
+  const failed = summary.failures.filter((f) => f.status === "failed").length;
+  if (failed) throw new PersonaxError("E_LLM", `${failed} task(s) failed after retries`, "rerun the same command later: completed tasks are not asked again");
+}

@@ -1,5 +1,6 @@
 import { ApiError, FinishReason, GoogleGenAI } from "@google/genai";
 import type { ModelConfig } from "../config.ts";
+import { redactSecrets } from "../redact.ts";
 import { kindForStatus, parseRetryAfter, ProviderError, type ChatReply, type ChatRequest, type LlmProvider } from "./types.ts";
 
 /**
@@ -63,7 +64,7 @@ export class GeminiProvider implements LlmProvider {
         refusal: refused ? `Gemini blocked the reply (${blocked ?? finish})` : undefined,
       };
     } catch (error) {
-      throw toProviderError(error, this.config.name, retryAfter());
+      throw toProviderError(error, this.config.name, retryAfter(), this.apiKey);
     }
   }
 
@@ -74,12 +75,18 @@ export class GeminiProvider implements LlmProvider {
       const response = await ai.models.embedContent({ model: this.config.embeddingModel, contents: texts });
       return { vectors: (response.embeddings ?? []).map((e) => e.values ?? []), inputTokens: 0 };
     } catch (error) {
-      throw toProviderError(error, this.config.name, retryAfter());
+      throw toProviderError(error, this.config.name, retryAfter(), this.apiKey);
     }
   }
 }
 
-function toProviderError(error: unknown, name: string, retryAfter: number | undefined): ProviderError {
+function toProviderError(error: unknown, name: string, retryAfter: number | undefined, apiKey: string): ProviderError {
+  const e = toProviderErrorUnredacted(error, name, retryAfter);
+  const message = redactSecrets(e.message, [apiKey]);
+  return message === e.message ? e : new ProviderError(e.kind, message, e.status, e.retryAfterSeconds);
+}
+
+function toProviderErrorUnredacted(error: unknown, name: string, retryAfter: number | undefined): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof ApiError) {
     return new ProviderError(kindForStatus(error.status), `${name}: HTTP ${error.status}: ${error.message.slice(0, 300)}`, error.status, retryAfter);

@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { ModelConfig } from "../config.ts";
+import { redactSecrets } from "../redact.ts";
 import { kindForStatus, parseRetryAfter, ProviderError, type ChatReply, type ChatRequest, type LlmProvider } from "./types.ts";
 
 /**
@@ -11,7 +12,7 @@ import { kindForStatus, parseRetryAfter, ProviderError, type ChatReply, type Cha
 export class OpenAiCompatibleProvider implements LlmProvider {
   private readonly client: OpenAI;
 
-  constructor(private readonly config: ModelConfig, apiKey: string) {
+  constructor(private readonly config: ModelConfig, private readonly apiKey: string) {
     this.client = new OpenAI({
       apiKey,
       baseURL: config.baseUrl,
@@ -40,7 +41,10 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         temperature: this.config.temperature,
         max_tokens: this.config.maxTokens,
         response_format: responseFormat,
-      });
+      }, request.idempotencyKey ? { headers: { "Idempotency-Key": request.idempotencyKey } } : undefined);
+      if (!completion || typeof completion !== "object" || !Array.isArray((completion as { choices?: unknown }).choices)) {
+        throw notACompletion(this.config, completion);
+      }
       const choice = completion.choices[0];
       const message = choice?.message;
       return {
@@ -51,7 +55,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         refusal: message?.refusal ?? undefined,
       };
     } catch (error) {
-      throw toProviderError(error, this.config.name);
+      throw toProviderError(error, this.config.name, this.apiKey);
     }
   }
 
@@ -62,12 +66,28 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
       return { vectors, inputTokens: response.usage?.prompt_tokens ?? 0 };
     } catch (error) {
-      throw toProviderError(error, this.config.name);
+      throw toProviderError(error, this.config.name, this.apiKey);
     }
   }
 }
 
-function toProviderError(error: unknown, name: string): ProviderError {
+/** A 200 reply whose body is not a chat completion (an HTML page from a wrong baseUrl, a proxy's login page…). */
+function notACompletion(config: ModelConfig, body: unknown): ProviderError {
+  const text = typeof body === "string" ? body : JSON.stringify(body) ?? String(body);
+  const html = /^\s*<(!doctype|html|head|body|\?xml)/i.test(text);
+  const title = /<title>([^<]{0,80})/i.exec(text)?.[1]?.trim();
+  const what = html ? `an HTML page${title ? ` ("${title}")` : ""}` : `${typeof body === "string" ? "text" : "JSON"} that is not a chat completion: ${text.slice(0, 120)}`;
+  return new ProviderError("client", `${config.name}: the server at ${config.baseUrl ?? "api.openai.com"} answered HTTP 200 with ${what}; ` +
+    `check the model's baseUrl: it must be the API root of an OpenAI-compatible server (e.g. https://api.openai.com/v1)`, 200);
+}
+
+function toProviderError(error: unknown, name: string, apiKey: string): ProviderError {
+  const e = toProviderErrorUnredacted(error, name);
+  const message = redactSecrets(e.message, [apiKey]);
+  return message === e.message ? e : new ProviderError(e.kind, message, e.status, e.retryAfterSeconds);
+}
+
+function toProviderErrorUnredacted(error: unknown, name: string): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof APIConnectionTimeoutError) return new ProviderError("timeout", `${name}: request timed out`);
   if (error instanceof APIUserAbortError) return new ProviderError("timeout", `${name}: request aborted`);

@@ -11,6 +11,8 @@ export interface ChatRequest {
   schemaName: string;
   /** Earlier turns of a retry after an invalid reply: the model's reply and our correction. */
   followUp?: Array<{ role: "assistant" | "user"; text: string }>;
+  /** Sent as the Idempotency-Key header where the API takes headers (the same key when a lost request is re-asked). */
+  idempotencyKey?: string;
 }
 
 export interface ChatReply {
