@@ -2,7 +2,7 @@
  * Shared input checks and column access for the CI tests. A test's query function receives column
  * indices; errors name the columns (by name when the caller passed `columnNames`) and say what to do.
  */
-import { ComputeError } from "../errors.ts";
+import { ComputeError, DegenerateDataError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 
 /** Fewer rows than this after dropping missing values and a test refuses to run. */
@@ -100,7 +100,7 @@ export function checkQuery(
     throw new ComputeError(`${test} ${label}: x, y and the conditioning set must be different columns`);
   }
   if (data.rows < MIN_ROWS) {
-    throw new ComputeError(
+    throw new DegenerateDataError(
       `${test} ${label}: only ${data.rows} complete rows (at least ${MIN_ROWS} are needed)`,
       "use columns with fewer missing values, or more rows",
     );
@@ -111,7 +111,7 @@ export function checkQuery(
     for (let i = 0; i < data.rows; i++) {
       const v = data.data[i * data.cols + j]!;
       if (!Number.isFinite(v)) {
-        throw new ComputeError(
+        throw new DegenerateDataError(
           `${test} ${label}: ${columnLabel(j, context)} has a non-finite value (${v}) in row ${i + 1}`,
           "drop rows with missing or non-numeric values before testing (the matrix runner does this per pair)",
         );
@@ -119,7 +119,7 @@ export function checkQuery(
       if (v !== first) constant = false;
     }
     if (options.nonConstant !== false && constant) {
-      throw new ComputeError(
+      throw new DegenerateDataError(
         `${test} ${label}: ${columnLabel(j, context)} is constant (every complete row has the value ${first})`,
         "a constant column carries no information; leave it out of the test",
       );

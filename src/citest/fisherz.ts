@@ -5,7 +5,7 @@
  * The p-value is the exact two-sided normal tail erfc(|z|/√2) (the reference's 2·(1 − Φ) underflows).
  */
 import { z } from "zod";
-import { ComputeError } from "../errors.ts";
+import { DegenerateDataError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import erfc from "@stdlib/math-base-special-erfc";
 import { normalTwoSidedP } from "../stats/distributions.ts";
@@ -88,7 +88,7 @@ export function fisherzFromCorrelation(
     pivotMax = Math.max(pivotMax, v);
   }
   if (lu.singular || pivotMin <= pivotMax * 1e-14) {
-    throw new ComputeError(
+    throw new DegenerateDataError(
       `fisherz ${pairLabel(x, y, zs, context)}: the correlation matrix of these columns is singular (a column is a linear combination of the others)`,
       "drop the redundant column from the conditioning set, or use a kernel test (kci)",
     );
@@ -100,7 +100,7 @@ export function fisherzFromCorrelation(
   const zValue = 0.5 * Math.log((1 + r) / (1 - r));
   const statistic = Math.sqrt(nRows - zs.length - 3) * Math.abs(zValue);
   if (!Number.isFinite(statistic)) {
-    throw new ComputeError(
+    throw new DegenerateDataError(
       `fisherz ${pairLabel(x, y, zs, context)}: partial correlation is ±1 (perfectly collinear columns)`,
       "drop the duplicated column",
     );

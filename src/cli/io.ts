@@ -11,7 +11,19 @@ export interface CliIo {
   progress(options: ProgressOptions): Progress;
 }
 
+/**
+ * The process's streams. A reader that goes away (`personax … | head -0`) makes the next write fail with
+ * EPIPE: that is the reader's choice, not an error, so the process ends quietly with the status it has.
+ */
 export function stdio(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount("error") === 0) {
+      stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+        throw error;
+      });
+    }
+  }
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),

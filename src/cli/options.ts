@@ -1,15 +1,12 @@
 import { z } from "zod";
-import { UsageError } from "../errors.ts";
+import { formatZodIssues, UsageError } from "../errors.ts";
 
 /** Parses raw commander options with a zod schema; a failure names the option and the fix. */
 export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown, command: string): z.infer<T> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const option = issue.path.length ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}` : "options";
-    return `${option}: ${issue.message}`;
-  });
-  throw new UsageError(`personax ${command}: ${lines.join("; ")}`, `see 'personax ${command} --help'`);
+  const label = (path: ReadonlyArray<PropertyKey>) => (path.length ? `--${String(path[0]).replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}` : "options");
+  throw new UsageError(`personax ${command}: ${formatZodIssues(result.error.issues, { label })}`, `see 'personax ${command} --help'`);
 }
 
 /** Splits "a,b,c" into trimmed, non-empty names. */

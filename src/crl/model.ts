@@ -30,7 +30,7 @@
  * "connection penalty". Layers use nn's "xavier" (uniform) init where the reference uses xavier_normal_
  * (same variance).
  */
-import { UsageError } from "../errors.ts";
+import { formatZodIssues, UsageError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
 import { Module } from "../nn/module.ts";
 import { MLP } from "../nn/mlp.ts";
@@ -127,7 +127,7 @@ export class CrlModel extends Module {
     super();
     const parsed = CrlModelConfig.safeParse(configInput);
     if (!parsed.success) {
-      throw new UsageError(`invalid CRL model config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new UsageError(`invalid CRL model config: ${formatZodIssues(parsed.error.issues)}`);
     }
     const c = (this.config = parsed.data);
     const names: string[] = [];

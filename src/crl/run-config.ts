@@ -17,9 +17,10 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, DataError, formatZodIssues } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { openStore } from "../dataset/store.ts";
+import { csvField } from "../dataset/csv.ts";
 import { runPc } from "../discovery/run-pc.ts";
 import { pcResultToJson } from "../discovery/export.ts";
 import { svgToPng } from "../report/png.ts";
@@ -31,22 +32,28 @@ import { latentGraphSvg } from "./latent-graph.ts";
 import { readCrlDatasetFromStore, StoreModalitySpec, writeCrlLatents } from "./store-io.ts";
 import { trainCrl, type CrlTrainCallbacks, type CrlTrainResult } from "./train.ts";
 
-const ModelOverrides = CrlModelConfig.omit({ modalities: true }).partial();
+// Strict at every level: a misspelt field ("epoch": 5000) is an error naming the nearest valid name, not ignored.
+const ModelOverrides = CrlModelConfig.omit({ modalities: true }).partial().strict();
 
-export const CrlRunConfig = z.object({
+export const CrlRunConfig = z.strictObject({
   data: z.union([
-    z.object({
+    z.strictObject({
       store: z.string().min(1),
       flavour: z.enum(["celeb", "athle"]).optional(),
-      modalities: z.array(StoreModalitySpec).min(1),
+      modalities: z.array(StoreModalitySpec).min(1).superRefine((modalities, ctx) => {
+        modalities.forEach((m, i) => {
+          const first = modalities.findIndex((o) => o.name === m.name);
+          if (first < i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `modality name "${m.name}" is already used by modalities[${first}] (latent names would collide)` });
+        });
+      }),
     }),
-    z.object({
-      synthetic: z.object({ case: z.string().min(1), seed: z.number().int().min(0).default(1), nSamples: z.number().int().min(20).optional() }),
+    z.strictObject({
+      synthetic: z.strictObject({ case: z.string().min(1), seed: z.number().int().min(0).default(1), nSamples: z.number().int().min(20).optional() }),
     }),
   ]),
   model: ModelOverrides.prefault({}),
-  train: CrlTrainConfig.prefault({}),
-  pc: z.object({
+  train: CrlTrainConfig.strict().prefault({}),
+  pc: z.strictObject({
     enabled: z.boolean().default(true),
     test: z.string().default("fisherz"),
     alpha: z.number().gt(0).lt(1).default(0.05),
@@ -81,7 +88,7 @@ export async function loadCrlRunConfig(path: string): Promise<{ config: z.output
   }
   const parsed = CrlRunConfig.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(path, parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "),
+    throw new ConfigError(path, formatZodIssues(parsed.error.issues, { schema: CrlRunConfig }),
       "see the crl.json example at the top of src/crl/run-config.ts");
   }
   return { config: parsed.data, baseDir: dirname(resolve(path)) };
@@ -93,7 +100,6 @@ export async function runCrlFromConfig(
 ): Promise<CrlRunSummary> {
   const baseDir = options.baseDir ?? process.cwd();
   const outDir = resolve(baseDir, config.out);
-  await mkdir(outDir, { recursive: true });
   const log = options.log ?? (() => {});
 
   let dataset: CrlDataset;
@@ -122,6 +128,9 @@ export async function runCrlFromConfig(
     if (config.model.sharedDim === undefined) config.model.sharedDim = data.spec.sharedDim;
   }
   log(`data: ${source}`);
+  // Everything that can be known before training is checked now, so a refused run writes nothing anywhere.
+  checkCrlData(dataset, latentDims, config, storePath ?? "the synthetic case");
+  await mkdir(outDir, { recursive: true });
 
   const modelConfig: CrlModelConfig = { ...config.model, modalities: modalityConfigs(dataset, latentDims) };
   const trainConfig = { ...config.train, checkpointDir: config.train.checkpointDir ? resolve(baseDir, config.train.checkpointDir) : join(outDir, "checkpoints") };
@@ -133,22 +142,11 @@ export async function runCrlFromConfig(
   const csv = [["id", "split", ...result.latentNames].join(",")];
   for (let i = 0; i < result.latents.rows; i++) {
     const row = Array.from(result.latents.data.subarray(i * result.latents.cols, (i + 1) * result.latents.cols), (v) => String(v));
-    csv.push([csvCell(dataset.ids?.[i] ?? String(i)), isEval.has(i) ? "eval" : "train", ...row].join(","));
+    csv.push([csvField(dataset.ids?.[i] ?? String(i)), isEval.has(i) ? "eval" : "train", ...row].join(","));
   }
   const latentsPath = join(outDir, "latents.csv");
   await writeFile(latentsPath, csv.join("\n") + "\n");
   files.push(latentsPath);
-
-  let storeRunId: number | undefined;
-  if (storePath && config.writeLatents) {
-    const store = await openStore(storePath);
-    try {
-      storeRunId = await writeCrlLatents(store, dataset.ids!, result.latentNames, result.latents, { params: { model: modelConfig, train: trainConfig }, seed: result.config.train.seed });
-    } finally {
-      store.close();
-    }
-    log(`latents written to ${storePath} (crl_latents, run ${storeRunId})`);
-  }
 
   const graphSpec = {
     names: result.latentNames,
@@ -174,6 +172,18 @@ export async function runCrlFromConfig(
     pcSummary = { test: config.pc.test, alpha: config.pc.alpha, edges: json.edges.map((e) => e.text), rows: evalLatents.rows };
   }
 
+  // Written last: a run that fails (e.g. in PC) leaves the store as it was.
+  let storeRunId: number | undefined;
+  if (storePath && config.writeLatents) {
+    const store = await openStore(storePath);
+    try {
+      storeRunId = await writeCrlLatents(store, dataset.ids!, result.latentNames, result.latents, { params: { model: modelConfig, train: trainConfig }, seed: result.config.train.seed });
+    } finally {
+      store.close();
+    }
+    log(`latents written to ${storePath} (crl_latents, run ${storeRunId})`);
+  }
+
   const summary: CrlRunSummary = {
     outDir,
     source,
@@ -193,6 +203,44 @@ export async function runCrlFromConfig(
   return summary;
 }
 
+/** The smallest evaluation split PC and the metrics can use, and the smallest training split. */
+export const MIN_EVAL_ROWS = 10;
+export const MIN_TRAIN_ROWS = 20;
+
+/**
+ * Refuses data a run cannot use, before anything is trained or written: latentDim above a modality's input
+ * size, too few rows for the training and evaluation splits, and constant embeddings (nothing to learn).
+ */
+function checkCrlData(dataset: CrlDataset, latentDims: number[], config: z.output<typeof CrlRunConfig>, source: string): void {
+  const where = "modalities" in config.data ? (i: number) => `data.modalities[${i}]` : (i: number) => `modality ${i}`;
+  dataset.modalities.forEach((m, i) => {
+    if (latentDims[i]! > m.inputDim) {
+      throw new ConfigError("crl config", `${where(i)} ("${m.name}"): latentDim ${latentDims[i]} is larger than its input size ${m.inputDim}`,
+        `choose latentDim ≤ ${m.inputDim} for "${m.name}"`);
+    }
+    const constant = m.measurements.every((x) => {
+      for (let c = 0; c < m.inputDim; c++) {
+        const first = x[c]!;
+        for (let r = 1; r < dataset.nRows; r++) if (x[r * m.inputDim + c] !== first) return false;
+      }
+      return true;
+    });
+    if (constant) {
+      throw new DataError(source, 0, m.name, `every embedding of modality "${m.name}" is the same vector (constant input: there is nothing to learn)`,
+        "recompute the embeddings (personax embed …); constant vectors usually mean the model failed on every input");
+    }
+  });
+  const fraction = config.train.validationFraction;
+  const nEval = fraction > 0 ? Math.max(2, Math.round(dataset.nRows * fraction)) : dataset.nRows;
+  const nTrain = dataset.nRows - (fraction > 0 ? nEval : 0);
+  if (nTrain < MIN_TRAIN_ROWS || (config.pc.enabled && nEval < MIN_EVAL_ROWS)) {
+    const need = Math.max(MIN_TRAIN_ROWS + 2, fraction > 0 ? Math.ceil(MIN_EVAL_ROWS / fraction) : MIN_EVAL_ROWS);
+    throw new DataError(source, 0, undefined, `${dataset.nRows} persons are too few: the run needs at least ${MIN_TRAIN_ROWS} training rows` +
+      `${config.pc.enabled ? ` and ${MIN_EVAL_ROWS} evaluation rows for PC (validationFraction ${fraction})` : ""}; it would have ${nTrain} and ${nEval}`,
+      `use at least ${need} persons with every embedding block, raise train.validationFraction, or set "pc": {"enabled": false}`);
+  }
+}
+
 /** Directed edges a → b as adjacency[a][b] = 1; undirected (or other marks) as both directions. */
 export function graphAdjacency(edges: Array<{ a: number; b: number; atA: string; atB: string }>, n: number): number[][] {
   const adjacency = Array.from({ length: n }, () => new Array<number>(n).fill(0));
@@ -210,6 +258,4 @@ function pickRows(m: Matrix, rows: readonly number[]): Matrix {
   return { rows: rows.length, cols: m.cols, data };
 }
 
-function csvCell(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+

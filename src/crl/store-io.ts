@@ -12,7 +12,7 @@ import type { Store } from "../dataset/store.ts";
 import { EmbeddingKind } from "../dataset/schema.ts";
 import type { CrlDataset } from "./data.ts";
 
-export const StoreModalitySpec = z.object({
+export const StoreModalitySpec = z.strictObject({
   /** Modality name used in latent names, e.g. "face". */
   name: z.string().min(1),
   kind: EmbeddingKind,
@@ -20,7 +20,7 @@ export const StoreModalitySpec = z.object({
    * Which (measurement, model) blocks are this modality's measurements, in order. Omit to take every
    * block of this kind (e.g. the three LLM description embeddings, or every face image).
    */
-  blocks: z.array(z.object({ measurement: z.number().int().min(0).optional(), model: z.string().min(1).optional() })).optional(),
+  blocks: z.array(z.strictObject({ measurement: z.number().int().min(0).optional(), model: z.string().min(1).optional() })).optional(),
   latentDim: z.number().int().min(1),
 });
 export type StoreModalitySpec = z.infer<typeof StoreModalitySpec>;
@@ -96,7 +96,7 @@ const LATENT_TABLE = `CREATE TABLE IF NOT EXISTS crl_latents (
   run_id INTEGER NOT NULL, person_id VARCHAR NOT NULL, latent VARCHAR NOT NULL, value DOUBLE NOT NULL,
   PRIMARY KEY (run_id, person_id, latent))`;
 
-/** Writes learned latents (rows in `ids` order) under a new run; returns the run id. */
+/** Writes learned latents (rows in `ids` order) under a new run, all or nothing (run row included); returns the run id. */
 export async function writeCrlLatents(
   store: Store,
   ids: readonly string[],
@@ -107,9 +107,11 @@ export async function writeCrlLatents(
   if (latents.rows !== ids.length || latents.cols !== names.length) {
     throw new RangeError(`writeCrlLatents: ${latents.rows} × ${latents.cols} latents for ${ids.length} persons and ${names.length} names`);
   }
-  const runId = await store.recordRun({ what: "crl", params: run.params, seed: run.seed, startedAt: run.startedAt, finishedAt: new Date() });
-  await store.connection.run(LATENT_TABLE);
-  await store.transaction(async () => {
+  const names_ = new Set(names);
+  if (names_.size !== names.length) throw new RangeError(`writeCrlLatents: latent names repeat (${names.join(", ")})`);
+  return store.transaction(async () => {
+    const runId = await store.recordRun({ what: "crl", params: run.params, seed: run.seed, startedAt: run.startedAt, finishedAt: new Date() });
+    await store.connection.run(LATENT_TABLE);
     const appender = await store.connection.createAppender("crl_latents");
     try {
       for (let i = 0; i < ids.length; i++) {
@@ -125,8 +127,8 @@ export async function writeCrlLatents(
     } finally {
       appender.closeSync();
     }
+    return runId;
   });
-  return runId;
 }
 
 /** Reads the latents of one CRL run back as an ids × names matrix. */

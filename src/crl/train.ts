@@ -4,7 +4,7 @@
  * evaluation every k epochs (validation loss; MCC, R² and SHD when ground truth exists), best-MCC
  * tracking, early stopping on the validation loss, checkpoints and resume, and the metric curves.
  */
-import { UsageError } from "../errors.ts";
+import { formatZodIssues, UsageError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { Adam, StepLR } from "../nn/optim.ts";
 import { Tensor } from "../nn/tensor.ts";
@@ -92,7 +92,7 @@ export async function trainCrl(
   validateDataset(data);
   const parsedTrain = CrlTrainConfig.safeParse(trainConfigInput);
   if (!parsedTrain.success) {
-    throw new UsageError(`invalid CRL training config: ${parsedTrain.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new UsageError(`invalid CRL training config: ${formatZodIssues(parsedTrain.error.issues, { schema: CrlTrainConfig })}`);
   }
   const cfg = parsedTrain.data;
   const rng = new Rng(cfg.seed);

@@ -87,21 +87,87 @@ export interface KnowledgeSpec {
   noEdgesInto?: readonly string[];
 }
 
+/**
+ * Builds the knowledge of a spec after refusing contradictions that PC would otherwise resolve silently (or
+ * into a cyclic "DAG"): self-loops, a pair required both ways, required edges forming a directed cycle, a node
+ * in two tiers, and a required edge that is also forbidden (directly, by the tiers or by noEdgesInto).
+ */
 export function knowledgeFromSpec(nodes: readonly string[], spec: KnowledgeSpec): Knowledge {
   const index = (name: string, where: string) => {
     const i = nodes.indexOf(name);
     if (i < 0) throw new UsageError(`${where}: unknown node "${name}"`, `use one of: ${nodes.join(", ")}`);
     return i;
   };
+  validateKnowledgeSpec(spec);
   const k = new Knowledge(nodes.length, spec.forbidWithinTier ?? false);
   for (const [a, b] of spec.forbid ?? []) k.forbid(index(a, "forbidden edge"), index(b, "forbidden edge"));
   for (const [a, b] of spec.require ?? []) k.require(index(a, "required edge"), index(b, "required edge"));
   (spec.tiers ?? []).forEach((tier, t) => tier.forEach((name) => k.setTier(index(name, "tiers"), t)));
   k.forbidInto((spec.noEdgesInto ?? []).map((name) => index(name, "no-edges-into")));
   for (const [a, b] of spec.require ?? []) {
-    if (k.isForbidden(index(a, ""), index(b, ""))) throw new UsageError(`required edge ${a} -> ${b} is also forbidden`, "drop one of the two rules");
+    if (k.isForbidden(index(a, ""), index(b, ""))) {
+      const ta = (spec.tiers ?? []).findIndex((t) => t.includes(a)), tb = (spec.tiers ?? []).findIndex((t) => t.includes(b));
+      const why = (spec.forbid ?? []).some(([x, y]) => x === a && y === b) ? "also forbidden"
+        : (spec.noEdgesInto ?? []).includes(b) ? `into "${b}", which receives no edges`
+          : ta >= 0 && tb >= 0 ? `against the tiers (${a} is in tier ${ta + 1}, ${b} in tier ${tb + 1}${ta === tb ? ", and edges inside a tier are forbidden" : ""})` : "also forbidden";
+      throw new UsageError(`required edge ${a} -> ${b} is ${why}`, "drop one of the two rules");
+    }
   }
   return k;
+}
+
+/** The contradictions knowledgeFromSpec refuses, checked on the names alone (exit 2 through UsageError). */
+export function validateKnowledgeSpec(spec: KnowledgeSpec): void {
+  for (const [kind, edges] of [["required", spec.require ?? []], ["forbidden", spec.forbid ?? []]] as const) {
+    for (const [a, b] of edges) {
+      if (a === b) throw new UsageError(`${kind} edge ${a} -> ${b} is a self-loop`, `a ${kind} edge joins two different nodes: drop "${a}->${b}"`);
+    }
+  }
+  const required = spec.require ?? [];
+  for (const [a, b] of required) {
+    if (required.some(([x, y]) => x === b && y === a)) {
+      throw new UsageError(`required edges ${a} -> ${b} and ${b} -> ${a} contradict each other`, "keep one direction (PC would otherwise keep one silently)");
+    }
+  }
+  const cycle = findCycle(required);
+  if (cycle) throw new UsageError(`required edges form a directed cycle: ${cycle.join(" -> ")}`, "drop one of these required edges: a causal graph has no cycles");
+  const tierOf = new Map<string, number>();
+  (spec.tiers ?? []).forEach((tier, t) => tier.forEach((name) => {
+    const other = tierOf.get(name);
+    if (other !== undefined && other !== t) {
+      throw new UsageError(`node "${name}" is in tier ${other + 1} and in tier ${t + 1}`, "put every node in one tier only");
+    }
+    tierOf.set(name, t);
+  }));
+}
+
+/** A directed cycle among the edges (as a closed path of names), or undefined. */
+function findCycle(edges: ReadonlyArray<readonly [string, string]>): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const [a, b] of edges) next.set(a, [...(next.get(a) ?? []), b]);
+  const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = done
+  const path: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    state.set(node, 1);
+    path.push(node);
+    for (const to of next.get(node) ?? []) {
+      if (state.get(to) === 1) return [...path.slice(path.indexOf(to)), to];
+      if (!state.has(to)) {
+        const found = visit(to);
+        if (found) return found;
+      }
+    }
+    path.pop();
+    state.set(node, 2);
+    return undefined;
+  };
+  for (const node of next.keys()) {
+    if (!state.has(node)) {
+      const found = visit(node);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Parses "a->b" (also "a -> b"); used by the CLI's --forbid / --require. */

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { z } from "zod";
-import { ConfigError } from "../errors.ts";
-import { describeIssues, readJsonFile } from "../dataset/json-file.ts";
+import { ConfigError, formatZodIssues } from "../errors.ts";
+import { readJsonFile } from "../dataset/json-file.ts";
 import { Rng } from "../util/rng.ts";
 import { orthonormalizeColumnsInPlace } from "./gram-schmidt.ts";
 
@@ -35,7 +35,7 @@ export function newPrivacyKey(dims: Record<string, number>, seeds?: Record<strin
 export async function readPrivacyKey(file: string): Promise<PrivacyKey> {
   const json = await readJsonFile(file, "pass the key file written by 'personax embed release'");
   const parsed = PrivacyKey.safeParse(json);
-  if (!parsed.success) throw new ConfigError(file, `not a privacy key: ${describeIssues(parsed.error.issues)}`, "pass the key file written by 'personax embed release'");
+  if (!parsed.success) throw new ConfigError(file, `not a privacy key: ${formatZodIssues(parsed.error.issues)}`, "pass the key file written by 'personax embed release'");
   return parsed.data;
 }
 

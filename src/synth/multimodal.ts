@@ -11,7 +11,7 @@
  * Everything random comes from the passed-in `Rng`, so a seed reproduces the data and the truth exactly.
  */
 import { z } from "zod";
-import { UsageError } from "../errors.ts";
+import { formatZodIssues, UsageError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { Rng } from "../util/rng.ts";
 
@@ -102,7 +102,7 @@ export function toFloat32(m: Matrix): Float32Array {
 export function generateMultimodal(specInput: MultimodalSpec, rng: Rng): MultimodalData {
   const parsed = MultimodalSpec.safeParse(specInput);
   if (!parsed.success) {
-    throw new UsageError(`invalid multimodal spec: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new UsageError(`invalid multimodal spec: ${formatZodIssues(parsed.error.issues)}`);
   }
   const spec = parsed.data;
   const n = spec.nSamples;

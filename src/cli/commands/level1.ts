@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption, splitList } from "../options.ts";
 import { ciTestNames, getCiTest } from "../../citest/registry.ts";
+import { DataError } from "../../errors.ts";
 
 const Options = z.object({
   data: z.string().min(1),
@@ -61,6 +62,12 @@ export const level1Command = (io: CliIo) =>
         await queue?.close();
       }
       bar.finish();
+      // A matrix of errors only is no result: say why instead of writing it and exiting 0.
+      const cells = result.tests.flatMap((t) => t.cells);
+      if (cells.length > 0 && cells.every((c) => c.error)) {
+        throw new DataError(opts.data, 0, undefined, `every one of the ${cells.length} Level I cells failed; the first: ${cells[0]!.error}`,
+          "check the columns named in the message (constant, too few complete rows, not numeric), or choose other --rows/--cols");
+      }
       const files = await writeLevel1Outputs(result, opts.out);
       if (opts.json) io.out(JSON.stringify(result.summary, null, 2));
       else {
