@@ -41,8 +41,8 @@ export class ConfigError extends PersonaxError {
 
 /** A computation that cannot proceed on these inputs (constant column, singular matrix, size limit…). */
 export class ComputeError extends PersonaxError {
-  constructor(message: string, fix?: string) {
-    super("E_COMPUTE", message, fix);
+  constructor(message: string, fix?: string, code = "E_COMPUTE") {
+    super(code, message, fix);
   }
 }
 
@@ -50,9 +50,9 @@ export class ComputeError extends PersonaxError {
  * Data a computation cannot use (a constant column, too few complete rows, a singular correlation matrix):
  * the input is the problem, so it is a bad-input exit (2), not a failure of the program.
  */
-export class DegenerateDataError extends PersonaxError {
+export class DegenerateDataError extends ComputeError {
   constructor(message: string, fix?: string) {
-    super("E_DEGENERATE", message, fix);
+    super(message, fix, "E_DEGENERATE");
   }
 }
 
