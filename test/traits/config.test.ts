@@ -13,7 +13,7 @@ test("parseLlmConfig() errors name the file and the field", () => {
     (e: unknown) => e instanceof ConfigError && /^llm\.json: models\[0\]\.apiKeyEnv: an environment variable name/.test(e.message));
   assert.throws(() => parseLlmConfig({ models: [{ name: "a", provider: "claude", model: "m", apiKeyEnv: "K" }] }, "llm.json"), /models\[0\]\.provider/);
   assert.throws(() => parseLlmConfig({ models: [{ name: "a", provider: "openai", model: "m", apiKeyEnv: "K", apiKey: "sk-123" }] }, "llm.json"),
-    /models\[0\]: Unrecognized key: "apiKey"/, "keys are never accepted in the file");
+    /models\[0\]\.apiKey: unknown field; valid fields here: name, provider, model, baseUrl, apiKeyEnv/, "keys are never accepted in the file");
   assert.throws(() => parseLlmConfig({ models: [{ name: "a", provider: "openai", model: "m", apiKeyEnv: "K" }, { name: "a", provider: "gemini", model: "m", apiKeyEnv: "K" }] }, "llm.json"),
     /models\[1\]\.name: duplicate model name "a"/);
 });
