@@ -17,12 +17,10 @@ export interface CliIo {
  */
 export function stdio(): CliIo {
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount("error") === 0) {
-      stream.on("error", (error: NodeJS.ErrnoException) => {
-        if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-        throw error;
-      });
-    }
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      throw error;
+    });
   }
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
