@@ -58,7 +58,7 @@ export interface BootstrapReplicatesJob {
   alpha: number;
   depth?: number;
   ucRule?: UcRule;
-  ucPriority?: UcPriority;
+  ucPriority?: UcPriority | -1;
   faithful?: boolean;
   seed: number;
   replicates: number;

@@ -26,7 +26,7 @@ export interface PcReplicatePayload {
   alpha?: number;
   depth?: number;
   ucRule?: UcRule;
-  ucPriority?: UcPriority;
+  ucPriority?: UcPriority | -1;
   faithful?: boolean;
   seed: number;
   replicate: number;
