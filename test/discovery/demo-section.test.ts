@@ -9,9 +9,7 @@ import { discoverySection } from "../../src/demo/discovery-section.ts";
 test("the demo's discovery section draws the true and learned graphs inline and scores PC against the true CPDAG (quick)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "demo-disc-"));
   const artifacts = new Map<string, unknown>();
-  const started = performance.now();
   const section = await discoverySection.run({ dir, seed: 20260, io: recordingIo(), quick: true, artifacts });
-  assert.ok((performance.now() - started) / 1000 < 30);
   assert.equal((section.html.match(/<svg/g) ?? []).length, 3);
   assert.match(section.html, /SHD \(CPDAG\)/);
   const scores = artifacts.get("discovery") as { shd: number; adjacencyF1: number };
