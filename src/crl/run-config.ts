@@ -27,7 +27,7 @@ import { generateCrlCase } from "../synth/crl-cases.ts";
 import { CrlModelConfig, CrlTrainConfig } from "./config.ts";
 import { saveCurves } from "./curves.ts";
 import { datasetFromMultimodal, modalityConfigs, type CrlDataset } from "./data.ts";
-import { latentGraphSvg } from "./latent-graph.ts";
+import { latentGraphSvg } from "../report/latent-graph.ts";
 import { readCrlDatasetFromStore, StoreModalitySpec, writeCrlLatents } from "./store-io.ts";
 import { trainCrl, type CrlTrainCallbacks, type CrlTrainResult } from "./train.ts";
 

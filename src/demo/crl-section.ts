@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { escapeHtml, htmlTable, pngImage, svgFigure } from "../report/html.ts";
 import { lossChartSvg, metricChartSvg, saveCurves } from "../crl/curves.ts";
-import { latentGraphSvg } from "../crl/latent-graph.ts";
+import { latentGraphSvg } from "../report/latent-graph.ts";
 import { runSyntheticCase } from "../crl/synthetic-run.ts";
 import { CrlRunConfig, runCrlFromConfig } from "../crl/run-config.ts";
 import type { DemoSection } from "./types.ts";
