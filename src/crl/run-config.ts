@@ -22,6 +22,7 @@ import type { Matrix } from "../linalg/matrix.ts";
 import { openStore } from "../dataset/store.ts";
 import { runPc } from "../discovery/run-pc.ts";
 import { pcResultToJson } from "../discovery/export.ts";
+import { writeManifest } from "../report/manifest.ts";
 import { svgToPng } from "../report/png.ts";
 import { generateCrlCase } from "../synth/crl-cases.ts";
 import { CrlModelConfig, CrlTrainConfig } from "./config.ts";
@@ -91,6 +92,7 @@ export async function runCrlFromConfig(
   config: z.output<typeof CrlRunConfig>,
   options: { baseDir?: string; callbacks?: CrlTrainCallbacks; log?: (line: string) => void } = {},
 ): Promise<CrlRunSummary> {
+  const started = new Date();
   const baseDir = options.baseDir ?? process.cwd();
   const outDir = resolve(baseDir, config.out);
   await mkdir(outDir, { recursive: true });
@@ -188,8 +190,16 @@ export async function runCrlFromConfig(
     files,
   };
   const runJson = join(outDir, "run.json");
-  await writeFile(runJson, JSON.stringify({ summary, config, evalRows: result.evalRows, learnedAdjacency: result.learnedAdjacency, adjacencyWeights: result.model.adjacencyWeights() }, null, 2) + "\n");
+  // With ground truth (synthetic data) the true latent graph and the learned one in the truth's latent order, for the report.
+  const truth = dataset.truth?.adjacency && dataset.truth.owner
+    ? { names: dataset.truth.names, owner: dataset.truth.owner, adjacency: dataset.truth.adjacency, alignedAdjacency: result.alignedAdjacency ?? null }
+    : undefined;
+  await writeFile(runJson, JSON.stringify({ summary, config, evalRows: result.evalRows, learnedAdjacency: result.learnedAdjacency, adjacencyWeights: result.model.adjacencyWeights(), modalityNames: graphSpec.modalityNames, owner: graphSpec.owner, ...(truth ? { truth } : {}) }, null, 2) + "\n");
   summary.files.push(runJson);
+  summary.files.push(await writeManifest(outDir, {
+    kind: "crl-train", command: "personax crl train", params: config as Record<string, unknown>, seed: result.config.train.seed, started, files: summary.files,
+    timings: { secondsPerEpoch: result.secondsPerEpoch, training: result.curve.at(-1)?.seconds ?? result.secondsPerEpoch * result.epochsRun },
+  }));
   return summary;
 }
 

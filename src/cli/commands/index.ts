@@ -8,6 +8,7 @@ import { discoverCommand } from "./discover.ts";
 import { level1Command } from "./level1.ts";
 import { crlCommand } from "./crl.ts";
 import { workerCommand } from "./worker.ts";
+import { reportCommand } from "./report.ts";
 
 /** Every top-level command. Adding a command means one file in this folder and one line here. */
 export const commandFactories: Array<(io: CliIo) => Command> = [
@@ -19,4 +20,5 @@ export const commandFactories: Array<(io: CliIo) => Command> = [
   level1Command,
   crlCommand,
   workerCommand,
+  reportCommand,
 ];

@@ -10,6 +10,7 @@ import { ciTestNames } from "../../citest/registry.ts";
 import { UsageError } from "../../errors.ts";
 import { JobQueue } from "../../scale/producer.ts";
 import { level1OnQueue } from "../../scale/level1-queue.ts";
+import { readJsonFile } from "../../dataset/json-file.ts";
 
 const Options = z.object({
   data: z.string().min(1),
@@ -25,6 +26,7 @@ const Options = z.object({
   json: z.boolean(),
   flavour: z.enum(["celeb", "athle"]).optional(),
   queue: z.string().min(1).optional(),
+  truth: z.string().optional(),
 });
 
 export const level1Command = (io: CliIo) =>
@@ -42,9 +44,11 @@ export const level1Command = (io: CliIo) =>
     .option("--workers <n>", "worker threads for the kernel tests (0 = none; default: 2 when the work is large enough)")
     .option("--queue <url>", "run the cells on queue workers ('personax worker') through this Redis, e.g. redis://127.0.0.1:6379")
     .requiredOption("--out <dir>", "output folder")
+    .option("--truth <file>", "known dependencies (the *.truth.json of 'personax synth table'); the report marks them")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(Options, raw, "level1");
+      const started = new Date();
       const rows = splitList(opts.rows), cols = splitList(opts.cols), tests = splitList(opts.tests);
       const unknown = tests.filter((t) => !ciTestNames.includes(t as never));
       if (unknown.length) throw new UsageError(`unknown test(s): ${unknown.join(", ")}`, `valid tests: ${ciTestNames.join(", ")}`);
@@ -63,7 +67,9 @@ export const level1Command = (io: CliIo) =>
         await queue?.close();
       }
       bar.finish();
-      const files = await writeLevel1Outputs(result, opts.out);
+      const truth = opts.truth ? await readJsonFile(opts.truth, "pass the *.truth.json written by 'personax synth table'") : undefined;
+      const params = { data: opts.data, flavour: opts.flavour ?? null, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, truth: opts.truth ?? null };
+      const files = await writeLevel1Outputs(result, opts.out, { params, seed: opts.seed, started, truth });
       if (opts.json) io.out(JSON.stringify(result.summary, null, 2));
       else {
         for (const s of result.summary.significant) {
