@@ -16,6 +16,7 @@ test("personax report builds one self-contained page from level1, discover pc an
     const l1 = await readManifest(runs.level1);
     assert.equal(l1.kind, "level1");
     assert.deepEqual(l1.params["tests"], ["fisherz", "chisq"]);
+    assert.equal((l1.params["cols"] as string[]).length, 16);
     assert.ok(l1.files.includes("fisherz.json") && l1.files.includes("truth.json"), l1.files.join(","));
     assert.ok(l1.timings["fisherz"]! >= 0 && l1.seconds >= 0);
     assert.match(l1.version.personax, /^\d+\.\d+\.\d+/);

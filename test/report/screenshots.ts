@@ -19,7 +19,10 @@ try {
   await page.locator("header").screenshot({ path: join(outDir, `${prefix}header.png`) });
   for (const id of ids) {
     const path = join(outDir, `${prefix}${id}.png`);
-    await page.locator(`section#${id}`).screenshot({ path });
+    // Long sections (Level I on a wide table) are cut at 2,400 px: enough to judge the figures.
+    const box = await page.locator(`section#${id}`).boundingBox();
+    if (!box) continue;
+    await page.screenshot({ path, fullPage: true, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 2400) } });
     console.log(path);
   }
 } finally {

@@ -13,11 +13,14 @@ async function cli(args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`personax ${args.join(" ")} exited ${code}: ${io.stderr.join("\n")}`);
 }
 
+/** Enough features that one heatmap over every score source would be far wider than the page. */
+const WIDE_COLS = "Height(cm),Weight(kg),Year,Latitude,Occupation_idx,Gender_idx,Arched_Eyebrows,Big_Nose,Pointy_Nose,Bushy_Eyebrows,Big_Lips,Oval_Face,Double_Chin,Receding_Hairline,Narrow_Eyes,High_Cheekbones";
+
 export async function makeUserRuns(dir: string): Promise<{ level1: string; pc: string; crl: string }> {
   const csv = join(dir, "celeb.csv");
   await cli(["synth", "table", "--flavour", "celeb", "--n", "200", "--seed", "3", "--out", csv]);
   const level1 = join(dir, "l1"), pc = join(dir, "pc"), crl = join(dir, "crl-run");
-  await cli(["level1", "--data", csv, "--rows", "final_o,final_c,final_e", "--cols", "Gender_idx,Occupation_idx,Height(cm)", "--tests", "fisherz,chisq",
+  await cli(["level1", "--data", csv, "--rows", "final_o,final_c,final_e", "--cols", WIDE_COLS, "--tests", "fisherz,chisq",
     "--per-llm", "--truth", join(dir, "celeb.truth.json"), "--out", level1]);
   await cli(["discover", "pc", "--data", csv, "--cols", "Height(cm),Weight(kg),Year,final_o", "--test", "fisherz", "--bootstrap", "5", "--seed", "1", "--out", pc]);
   writeFileSync(join(dir, "crl.json"), JSON.stringify({
