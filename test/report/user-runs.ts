@@ -3,7 +3,7 @@
  * the synthetic table's truth), discover pc (with a bootstrap) and crl train (synthetic case, a few epochs).
  */
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { recordingIo } from "../../src/cli/io.ts";
 
@@ -17,6 +17,7 @@ async function cli(args: string[]): Promise<void> {
 const WIDE_COLS = "Height(cm),Weight(kg),Year,Latitude,Occupation_idx,Gender_idx,Arched_Eyebrows,Big_Nose,Pointy_Nose,Bushy_Eyebrows,Big_Lips,Oval_Face,Double_Chin,Receding_Hairline,Narrow_Eyes,High_Cheekbones";
 
 export async function makeUserRuns(dir: string): Promise<{ level1: string; pc: string; crl: string }> {
+  mkdirSync(dir, { recursive: true });
   const csv = join(dir, "celeb.csv");
   await cli(["synth", "table", "--flavour", "celeb", "--n", "200", "--seed", "3", "--out", csv]);
   const level1 = join(dir, "l1"), pc = join(dir, "pc"), crl = join(dir, "crl-run");
