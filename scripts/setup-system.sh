@@ -4,6 +4,8 @@
 # works: the numeric core falls back to portable TypeScript and says so.
 set -u
 packages=(libopenblas-dev liblapacke-dev pkg-config redis-server)
+# The browser test of the HTML report (test/report/browser.test.ts) drives Debian's Chromium with playwright-core.
+packages+=(chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

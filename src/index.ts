@@ -5,6 +5,8 @@ export { Rng } from "./util/rng.ts";
 export type { ProgressCallback } from "./util/progress.ts";
 export { runDemo, type DemoOptions, type DemoResult } from "./demo/run-demo.ts";
 export { renderReport, type Report, type ReportSection } from "./report/html.ts";
+export { buildReport, assembleReport, type BuildReportOptions, type BuiltReport, type ReportItem } from "./report/build.ts";
+export { writeManifest, readManifest, MANIFEST_FILE, type RunManifest } from "./report/manifest.ts";
 export * from "./dataset/index.ts";
 export { synthPersonaTable, type SynthTable, type PersonaTruth } from "./synth/persona-table.ts";
 export { gemm, sgemm, symmetricEigen, cholesky, choleskySolve, solve, inverseSpd, linalgBackend, type Matrix } from "./linalg/index.ts";

@@ -1,9 +1,11 @@
 /**
  * Writes a Level I result to a folder: per test `<test>.csv` (the notebooks' p-value matrix),
  * `<test>.json` (the stable contract), `<test>.svg` / `<test>.png` heatmaps, and `summary.json` /
- * `summary.md` (significant pairs per test, agreement between tests).
+ * `summary.md` (significant pairs per test, agreement between tests), the ground truth when known (`truth.json`)
+ * and the run manifest (src/report/manifest.ts) that `personax report` reads.
  */
 import { openOutputFolder } from "../util/output-folder.ts";
+import { writeManifest } from "../report/manifest.ts";
 import { pValueHeatmap } from "../report/heatmap.ts";
 import { svgToPng } from "../report/png.ts";
 import { matrixCsv, matrixJson, type Level1Result, type Level1TestResult } from "./level1.ts";
@@ -41,7 +43,17 @@ export function summaryMarkdown(result: Level1Result): string {
   return lines.join("\n") + "\n";
 }
 
-export async function writeLevel1Outputs(result: Level1Result, dir: string): Promise<string[]> {
+/** How the result was made, for the run manifest. */
+export interface Level1RunInfo {
+  command?: string;
+  params: Record<string, unknown>;
+  seed?: number;
+  started: Date;
+  /** Known dependencies (a synthetic table's *.truth.json: rows, cols, direct_pairs, dependent_pairs, independent_pairs); the report marks them. */
+  truth?: unknown;
+}
+
+export async function writeLevel1Outputs(result: Level1Result, dir: string, run?: Level1RunInfo): Promise<string[]> {
   const folder = await openOutputFolder(dir);
   const put = folder.put;
   for (const t of result.tests) {
@@ -53,5 +65,10 @@ export async function writeLevel1Outputs(result: Level1Result, dir: string): Pro
   }
   await put("summary.json", JSON.stringify(result.summary, null, 2) + "\n");
   await put("summary.md", summaryMarkdown(result));
+  if (run?.truth) await put("truth.json", JSON.stringify(run.truth, null, 2) + "\n");
+  if (run) {
+    const timings = Object.fromEntries(result.tests.map((t) => [t.test, t.seconds]));
+    folder.written.push(await writeManifest(dir, { kind: "level1", command: run.command ?? "personax level1", params: run.params, seed: run.seed, started: run.started, timings, files: folder.written }));
+  }
   return folder.written;
 }

@@ -1,10 +1,10 @@
 /**
  * Training curves of a CRL run: the JSON record and the plots (loss and, with ground truth, MCC/R²),
- * as SVG (line-chart.ts) and PNG (src/report/png.ts).
+ * as SVG (src/report/line-chart.ts) and PNG (src/report/png.ts).
  */
 import { openOutputFolder } from "../util/output-folder.ts";
 import { svgToPng } from "../report/png.ts";
-import { lineChartSvg } from "./line-chart.ts";
+import { lineChartSvg } from "../report/line-chart.ts";
 import type { CrlTrainResult } from "./train.ts";
 
 export function lossChartSvg(result: Pick<CrlTrainResult, "curve" | "epochs">, title = "CRL training loss"): string {

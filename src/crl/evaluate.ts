@@ -4,8 +4,9 @@
  * when the true graph is known. Truth comes from the run's synthetic case (regenerated from its seed) or
  * from a CSV with an `id` column and one column per true latent.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { writeManifest } from "../report/manifest.ts";
 import { DataError } from "../errors.ts";
 import { parseCsv as parseProjectCsv } from "../dataset/csv.ts";
 import type { Matrix } from "../linalg/matrix.ts";
@@ -33,7 +34,25 @@ interface RunJson {
   learnedAdjacency: number[][];
 }
 
-export async function evaluateCrlRun(dir: string, options: { truthPath?: string; method?: CorrelationMethod; maxRows?: number; seed?: number } = {}): Promise<CrlEvaluation> {
+/**
+ * Scores the run in `dir`; with `out`, also writes evaluation.json and the run manifest there (for
+ * `personax report`).
+ */
+export async function evaluateCrlRun(dir: string, options: { truthPath?: string; method?: CorrelationMethod; maxRows?: number; seed?: number; out?: string } = {}): Promise<CrlEvaluation> {
+  const started = new Date();
+  const evaluation = await scoreCrlRun(dir, options);
+  if (options.out) {
+    await mkdir(options.out, { recursive: true });
+    await writeFile(join(options.out, "evaluation.json"), JSON.stringify(evaluation, null, 2) + "\n");
+    await writeManifest(options.out, {
+      kind: "crl-eval", command: "personax crl eval", seed: options.seed ?? 0, started, files: ["evaluation.json"],
+      params: { run: resolve(dir), truth: options.truthPath ?? null, method: options.method ?? "pearson", maxRows: options.maxRows ?? 2000 },
+    });
+  }
+  return evaluation;
+}
+
+async function scoreCrlRun(dir: string, options: { truthPath?: string; method?: CorrelationMethod; maxRows?: number; seed?: number }): Promise<CrlEvaluation> {
   const runPath = join(dir, "run.json");
   let run: RunJson;
   try {

@@ -17,8 +17,8 @@ export { CrlRunConfig, loadCrlRunConfig, runCrlFromConfig, type CrlRunSummary } 
 export { evaluateCrlRun, type CrlEvaluation } from "./evaluate.ts";
 export { readCrlDatasetFromStore, writeCrlLatents, readCrlLatents } from "./store-io.ts";
 export { saveCurves, lossChartSvg, metricChartSvg } from "./curves.ts";
-export { lineChartSvg, type LineSeries, type LineChartOptions } from "./line-chart.ts";
-export { latentGraphDot, latentGraphSvg } from "./latent-graph.ts";
+export { lineChartSvg, type LineSeries, type LineChartOptions } from "../report/line-chart.ts";
+export { latentGraphDot, latentGraphSvg } from "../report/latent-graph.ts";
 export { mcc, type MccResult } from "./metrics/mcc.ts";
 export { r2InSample, r2HeldOut, kernelRidgePredict, r2Score } from "./metrics/r2.ts";
 export { shd as latentGraphShd, alignToTruth } from "./metrics/shd.ts";

@@ -23,12 +23,13 @@ import { openStore } from "../dataset/store.ts";
 import { csvField } from "../dataset/csv.ts";
 import { runPc } from "../discovery/run-pc.ts";
 import { pcResultToJson } from "../discovery/export.ts";
+import { writeManifest } from "../report/manifest.ts";
 import { svgToPng } from "../report/png.ts";
 import { generateCrlCase } from "../synth/crl-cases.ts";
 import { CrlModelConfig, CrlTrainConfig } from "./config.ts";
 import { saveCurves } from "./curves.ts";
 import { datasetFromMultimodal, modalityConfigs, type CrlDataset } from "./data.ts";
-import { latentGraphSvg } from "./latent-graph.ts";
+import { latentGraphSvg } from "../report/latent-graph.ts";
 import { readCrlDatasetFromStore, StoreModalitySpec, writeCrlLatents } from "./store-io.ts";
 import { trainCrl, type CrlTrainCallbacks, type CrlTrainResult } from "./train.ts";
 
@@ -98,6 +99,7 @@ export async function runCrlFromConfig(
   config: z.output<typeof CrlRunConfig>,
   options: { baseDir?: string; callbacks?: CrlTrainCallbacks; log?: (line: string) => void } = {},
 ): Promise<CrlRunSummary> {
+  const started = new Date();
   const baseDir = options.baseDir ?? process.cwd();
   const outDir = resolve(baseDir, config.out);
   const log = options.log ?? (() => {});
@@ -198,8 +200,16 @@ export async function runCrlFromConfig(
     files,
   };
   const runJson = join(outDir, "run.json");
-  await writeFile(runJson, JSON.stringify({ summary, config, evalRows: result.evalRows, learnedAdjacency: result.learnedAdjacency, adjacencyWeights: result.model.adjacencyWeights() }, null, 2) + "\n");
+  // With ground truth (synthetic data) the true latent graph and the learned one in the truth's latent order, for the report.
+  const truth = dataset.truth?.adjacency && dataset.truth.owner
+    ? { names: dataset.truth.names, owner: dataset.truth.owner, adjacency: dataset.truth.adjacency, alignedAdjacency: result.alignedAdjacency ?? null }
+    : undefined;
+  await writeFile(runJson, JSON.stringify({ summary, config, evalRows: result.evalRows, learnedAdjacency: result.learnedAdjacency, adjacencyWeights: result.model.adjacencyWeights(), modalityNames: graphSpec.modalityNames, owner: graphSpec.owner, ...(truth ? { truth } : {}) }, null, 2) + "\n");
   summary.files.push(runJson);
+  summary.files.push(await writeManifest(outDir, {
+    kind: "crl-train", command: "personax crl train", params: config as Record<string, unknown>, seed: result.config.train.seed, started, files: summary.files,
+    timings: { secondsPerEpoch: result.secondsPerEpoch, training: result.curve.at(-1)?.seconds ?? result.secondsPerEpoch * result.epochsRun },
+  }));
   return summary;
 }
 

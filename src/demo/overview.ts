@@ -1,5 +1,5 @@
 import os from "node:os";
-import { escapeHtml, htmlTable } from "../report/html.ts";
+import { keyValueTable } from "../report/html.ts";
 import type { DemoSection } from "./types.ts";
 import { VERSION } from "../version.ts";
 
@@ -13,13 +13,14 @@ export const overviewSection: DemoSection = {
       ["Node.js", process.version],
       ["Machine", `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.arch()}`],
       ["Seed", String(ctx.seed)],
-      ["Output folder", ctx.dir],
+      ["Output folder", "the folder of this report"],
     ];
     return {
       id: "overview",
       title: "Overview",
       html: `<p>This report was produced by <code>personax demo</code> on synthetic PersonaX-like data with known ground truth.
-Every number below can be regenerated with the same seed.</p>` + htmlTable(["", ""], rows.map(([k, v]) => [k, escapeHtml(v)])),
+Every number below can be regenerated with the same seed. Sections that start with a run table (command, folder,
+parameters) were drawn from output folders exactly as <code>personax report --from DIR</code> draws a user's own runs.</p>` + keyValueTable(rows),
     };
   },
 };

@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import { escapeHtml, htmlTable, svgFigure } from "../report/html.ts";
+import { escapeHtml, htmlTable } from "../report/html.ts";
 import type { DemoSection } from "./types.ts";
 import type { TraitAssessmentRow } from "../dataset/schema.ts";
 import { openStore } from "../dataset/store.ts";
 import { Rng } from "../util/rng.ts";
-import { agreementSvg, computeAgreement } from "../traits/agreement.ts";
+import { computeAgreement, writeAgreement } from "../traits/agreement.ts";
 import { apiKeyFor, loadLlmConfig } from "../traits/config.ts";
 import { inferTraits } from "../traits/runner.ts";
 import { TRAIT_NAMES, TRAITS, type PersonPrompt } from "../traits/protocols.ts";
@@ -88,14 +88,13 @@ export the API keys it names (e.g. <code>OPENAI_API_KEY</code>, <code>GEMINI_API
     // 2. Agreement and consistency on synthetic per-LLM scores.
     const rng = new Rng(ctx.seed);
     const rows = syntheticAssessments(ctx.quick ? 120 : 600, rng.fork(1));
+    const agreementStarted = new Date();
     const report = computeAgreement(rows);
-    parts.push(`<h3>Agreement of three (synthetic) LLMs on ${report.persons} persons</h3>`,
-      htmlTable(["trait", "n", "ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(2,k)", "ICC(3,k)", "α ordinal", ...report.perTrait[0]!.spearman.map((s) => `ρ ${s.a}–${s.b}`)],
-        report.perTrait.map((t) => [TRAIT_NAMES[t.trait], t.icc.n, t.icc.icc1, t.icc.icc2, t.icc.icc3, t.icc.icc2k, t.icc.icc3k, t.alphaOrdinal, ...t.spearman.map((s) => s.rho)]), 3),
-      svgFigure(agreementSvg(report), "ICC(2,1), ICC(2,k) and Krippendorff's ordinal α per trait (0 = insufficient information counts as missing)"),
-      `<h3>Consistency</h3>`,
-      htmlTable(["LLM", ...TRAITS.map((t) => `SD over repeats, ${t.toUpperCase()}`)], LLMS.map((l) => [l, ...TRAITS.map((t) => report.repeatSd.find((r) => r.llm === l && r.trait === t)?.meanSd ?? NaN)]), 3),
-      htmlTable(["LLM", "protocol", "mean |Δ| vs Number-L3-Inc (rescaled to [0,1])", "scores"], report.protocolDisagreement.map((d) => [d.llm, d.protocol, d.meanAbsDiff, d.pairs]), 3));
+    const agreementDir = join(ctx.dir, "traits", "agreement");
+    await writeAgreement(report, agreementDir, { params: { store: "synthetic assessments (demo)", protocol: report.protocol, persons: report.persons }, started: agreementStarted });
+    parts.push(`<p>Agreement and consistency of three synthetic LLMs on ${report.persons} persons (three repeats, two protocols)
+are in the next section, drawn from the folder <code>personax traits agreement --out</code> writes. Per LLM, mean SD over repeats:</p>`,
+      htmlTable(["LLM", ...TRAITS.map((t) => `SD over repeats, ${t.toUpperCase()}`)], LLMS.map((l) => [l, ...TRAITS.map((t) => report.repeatSd.find((r) => r.llm === l && r.trait === t)?.meanSd ?? NaN)]), 3));
 
     // 3. Offline text embeddings of the descriptions, then the release's orthogonal transform.
     const docs = rows.filter((r) => r.protocol === "Number-L3-Inc" && r.repeat === 0)
@@ -147,6 +146,6 @@ export the API keys it names (e.g. <code>OPENAI_API_KEY</code>, <code>GEMINI_API
         `<p>Cosine similarity of the embeddings of three crops of the package's sample contact sheet (${((performance.now() - started) / 1000).toFixed(1)} s including model loading): the same face stays close across crops, different people are far apart. <code>personax embed faces</code> uses the largest face of each photo; several photos of a person become measurements 0, 1, 2, ….</p>`);
     }
     ctx.artifacts.set("traits", { agreement: report });
-    return { id: "traits", title: "LLM trait inference, agreement, embeddings and privacy transform", html: parts.join("\n") };
+    return { id: "traits", title: "LLM trait inference, agreement, embeddings and privacy transform", html: parts.join("\n"), runs: [agreementDir] };
   },
 };

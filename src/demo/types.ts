@@ -15,8 +15,13 @@ export interface DemoContext {
   artifacts: Map<string, unknown>;
 }
 
+/** A section's page text, and the output folders (with run manifests) it made; the report draws those like `personax report`. */
+export interface DemoSectionOutput extends ReportSection {
+  runs?: string[];
+}
+
 export interface DemoSection {
   id: string;
   title: string;
-  run(ctx: DemoContext): Promise<ReportSection>;
+  run(ctx: DemoContext): Promise<DemoSectionOutput>;
 }

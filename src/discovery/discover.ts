@@ -5,11 +5,13 @@ import type { Flavour } from "../dataset/schema.ts";
 import { DataError, UsageError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { numericMatrixFrom } from "../citest/table.ts";
+import { writeManifest } from "../report/manifest.ts";
 import { svgToPng } from "../report/png.ts";
 import { Rng } from "../util/rng.ts";
 import { bootstrapPc, summarizeBootstrap, type BootstrapResult, type EdgeType } from "./bootstrap.ts";
 import { dropMissingRows, prepareRegistryTest } from "./ci-tests.ts";
-import { edgesJson, matrixCsv, pcResultToJson, renderGraphSvg, toDot } from "./export.ts";
+import { renderGraphSvg, toDot } from "../report/graph-dot.ts";
+import { edgesJson, matrixCsv, pcResultToJson } from "./export.ts";
 import { knowledgeFromSpec, type KnowledgeSpec } from "./knowledge.ts";
 import type { UcPriority, UcRule } from "./pc/colliders.ts";
 import type { PcResult } from "./pc/pc.ts";
@@ -91,9 +93,10 @@ export async function readNumericColumns(source: string, columns?: string[], fla
 /**
  * `personax discover pc`: reads the data, runs PC-stable (optionally with bootstrap), and writes
  * graph.json (the stable contract, see export.ts), graph.dot, graph.svg, graph.png, matrix.csv and
- * summary.md to `out`; with bootstrap also bootstrap.json and consensus.{dot,svg,png}.
+ * summary.md to `out`; with bootstrap also bootstrap.json and consensus.{dot,svg,png}; and the run manifest.
  */
 export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPcSummary> {
+  const started = new Date();
   const { names, data } = await readNumericColumns(options.data, options.columns, options.flavour);
   const knowledge = options.knowledge ? knowledgeFromSpec(names, options.knowledge) : undefined;
   const common = { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, nodeNames: names, ucRule: options.ucRule, ucPriority: options.ucPriority,
@@ -108,6 +111,7 @@ export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPc
   };
   const json = pcResultToJson(result, { test: options.test, alpha: options.alpha, depth: options.depth, knowledge, rows: result.rowsUsed, faithful: options.faithful });
   let boot: BootstrapResult | undefined;
+  const bootStarted = performance.now();
   if (options.bootstrap && options.bootstrap > 0) {
     const clean = dropMissingRows(data).data;
     const onProgress = options.onProgress && ((done: number, total: number) => options.onProgress!(done, total, "bootstrap replicates"));
@@ -141,6 +145,13 @@ export async function discoverPc(options: DiscoverPcOptions): Promise<DiscoverPc
     bootstrap: boot ? { replicates: boot.replicates, consensusEdges: boot.consensus.edgeStrings() } : undefined,
   };
   await write("summary.md", summaryMarkdown(summary, options));
+  await writeManifest(options.out, {
+    kind: "discover-pc", command: "personax discover pc", seed: options.seed ?? 0, started, files,
+    params: { data: options.data, columns: names, flavour: options.flavour ?? null, test: options.test, alpha: options.alpha, depth: options.depth ?? null,
+      knowledge: options.knowledge ?? null, ucRule: options.ucRule ?? 0, ucPriority: options.ucPriority ?? 2, faithful: options.faithful ?? false,
+      bootstrap: options.bootstrap ?? 0, threads: options.threads ?? 1 },
+    timings: { pc: result.seconds, ...(boot ? { bootstrap: (performance.now() - bootStarted) / 1000 } : {}) },
+  });
   return summary;
 }
 

@@ -1,5 +1,3 @@
-import { Graphviz } from "@hpcc-js/wasm-graphviz";
-import { svgToPng } from "../report/png.ts";
 import { Graph, type Mark } from "./graph.ts";
 import type { Knowledge } from "./knowledge.ts";
 import type { PcResult } from "./pc/pc.ts";
@@ -73,37 +71,6 @@ export function graphFromJson(json: Pick<GraphJson, "nodes" | "matrix">): Graph 
   return Graph.fromCausalLearn(json.matrix, json.nodes);
 }
 
-const dotQuote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-const dotArrow: Record<Mark, string> = { tail: "none", arrow: "normal", circle: "odot" };
-
-export interface DotOptions {
-  title?: string;
-  /** Per-edge label, e.g. a bootstrap frequency, keyed "from|to" as in edgesJson. */
-  edgeLabels?: Map<string, string>;
-  /** Node fill colours by name. */
-  nodeColors?: Map<string, string>;
-}
-
-/** Graphviz DOT: each edge drawn once with its two marks (dir=both, arrowtail/arrowhead). */
-export function toDot(graph: Graph, options: DotOptions = {}): string {
-  const lines = [`digraph G {`, `  graph [rankdir=TB, fontname="DejaVu Sans"${options.title ? `, label=${dotQuote(options.title)}, labelloc=t` : ""}];`,
-    `  node [shape=ellipse, style=filled, fillcolor="#eef2f6", color="#1d3557", fontname="DejaVu Sans", fontsize=12];`,
-    `  edge [color="#1d3557", fontname="DejaVu Sans", fontsize=10];`];
-  for (const name of graph.nodes) {
-    const fill = options.nodeColors?.get(name);
-    lines.push(`  ${dotQuote(name)}${fill ? ` [fillcolor=${dotQuote(fill)}]` : ""};`);
-  }
-  for (const e of edgesJson(graph)) {
-    const attrs = [`dir=both`, `arrowtail=${dotArrow[e.atFrom]}`, `arrowhead=${dotArrow[e.atTo]}`];
-    const label = options.edgeLabels?.get(`${e.from}|${e.to}`);
-    if (label) attrs.push(`label=${dotQuote(label)}`);
-    if (e.kind !== "directed") attrs.push(`constraint=${e.kind === "undirected" ? "true" : "false"}`);
-    lines.push(`  ${dotQuote(e.from)} -> ${dotQuote(e.to)} [${attrs.join(", ")}];`);
-  }
-  lines.push("}");
-  return lines.join("\n") + "\n";
-}
-
 /** The adjacency matrix as 0/1 rows (1 when the pair is joined by any edge). */
 export function adjacencyMatrix(graph: Graph): number[][] {
   return Array.from({ length: graph.n }, (_, i) => Array.from({ length: graph.n }, (_, j) => (graph.adjacent(i, j) ? 1 : 0)));
@@ -114,20 +81,4 @@ export function matrixCsv(graph: Graph): string {
   const q = (s: string) => csvField(s);
   const rows = graph.toCausalLearn().map((r, i) => [q(graph.nodes[i]!), ...r].join(","));
   return [["", ...graph.nodes.map(q)].join(","), ...rows].join("\n") + "\n";
-}
-
-let graphviz: Promise<Graphviz> | undefined;
-
-/** SVG markup for DOT text (Graphviz `dot` layout, WebAssembly build shipped in the npm package). */
-export async function dotToSvg(dot: string): Promise<string> {
-  graphviz ??= Graphviz.load();
-  return (await graphviz).dot(dot);
-}
-
-export async function renderGraphSvg(graph: Graph, options: DotOptions = {}): Promise<string> {
-  return dotToSvg(toDot(graph, options));
-}
-
-export async function renderGraphPng(graph: Graph, options: DotOptions & { width?: number } = {}): Promise<Uint8Array> {
-  return svgToPng(await renderGraphSvg(graph, options), { width: options.width });
 }

@@ -9,5 +9,6 @@ export { dagToCpdag } from "./cpdag.ts";
 export { randomDag, sampleLinearGaussian, topologicalOrder } from "./random-dag.ts";
 export { compareGraphs, shd, skeletonShd, adjacencyScores, arrowheadScores, type GraphComparison } from "./metrics/index.ts";
 export { bootstrapPc, type BootstrapResult } from "./bootstrap.ts";
-export { graphToJson, graphFromJson, pcResultToJson, toDot, dotToSvg, renderGraphSvg, renderGraphPng, adjacencyMatrix, matrixCsv, type GraphJson } from "./export.ts";
+export { graphToJson, graphFromJson, pcResultToJson, adjacencyMatrix, matrixCsv, type GraphJson } from "./export.ts";
+export { toDot, renderGraphSvg, renderGraphPng, type DotOptions } from "../report/graph-dot.ts";
 export { discoverPc, type DiscoverPcOptions, type DiscoverPcSummary } from "./discover.ts";

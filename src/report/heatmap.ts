@@ -10,6 +10,8 @@ export interface HeatmapCell {
   reject?: boolean | null;
   /** Shown in the tooltip (e.g. the error message). */
   note?: string;
+  /** Ground truth, when known: a direct link (solid outline), an indirect dependence (dashed) or independence. */
+  truth?: "direct" | "dependent" | "independent";
 }
 
 export interface HeatmapSpec {
@@ -52,14 +54,16 @@ export function pValueHeatmap(spec: HeatmapSpec): string {
   const hasGroupLabels = spec.groups.some((g) => g.label !== "");
   const top = 40 + (spec.subtitle ? 16 : 0) + (hasGroupLabels ? 20 : 0) + Math.ceil(longestCol * 6.2);
   const gridW = spec.groups.reduce((w, g) => w + g.columns.length * cellW, 0) + groupGap * (spec.groups.length - 1);
-  const legendW = 110;
-  const width = left + gridW + 30 + legendW;
-  const height = Math.max(top + spec.rows.length * cellH + 30, top + 170);
+  const legendW = 130;
+  // Wide enough for the title and subtitle, which start at the left edge.
+  const width = Math.max(left + gridW + 30 + legendW, 20 + spec.title.length * 8.2, 20 + (spec.subtitle?.length ?? 0) * 6.4);
+  const height = Math.max(top + spec.rows.length * cellH + 30, top + 205);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif" font-size="11">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(spec.title)}</text>`);
-  if (spec.subtitle) out.push(`<text x="${left}" y="36" fill="#555555">${escapeXml(spec.subtitle)}</text>`);
+  out.push(`<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(spec.title)}</text>`);
+  if (spec.subtitle) out.push(`<text x="10" y="36" fill="#555555">${escapeXml(spec.subtitle)}</text>`);
+  let anyTruth = false;
   let x0 = left;
   for (const group of spec.groups) {
     const w = group.columns.length * cellW;
@@ -77,16 +81,20 @@ export function pValueHeatmap(spec: HeatmapSpec): string {
       group.columns.forEach((col, ci) => {
         const x = x0 + ci * cellW;
         const c = spec.cell(row, group.label, col);
+        const truthNote = c?.truth ? `; truth: ${c.truth === "direct" ? "direct link" : c.truth === "dependent" ? "dependent (indirect)" : "independent"}` : "";
         const title = `${row} × ${col}${group.label ? ` (${group.label})` : ""}: ` +
-          (c?.p === null || c?.p === undefined ? (c?.note ?? "not tested") : `p = ${formatP(c.p)}${c.reject ? ", rejected" : ""}`);
+          (c?.p === null || c?.p === undefined ? (c?.note ?? "not tested") : `p = ${formatP(c.p)}${c.reject ? ", rejected" : ""}`) + truthNote;
+        const outline = c?.truth === "direct" || c?.truth === "dependent"
+          ? `<rect x="${x + 2}" y="${y + 2}" width="${cellW - 4}" height="${cellH - 4}" fill="none" stroke="#e8590c" stroke-width="2"${c.truth === "dependent" ? ` stroke-dasharray="3 2"` : ""}/>` : "";
+        if (c?.truth) anyTruth = true;
         if (!c || c.p === null || c.p === undefined) {
           out.push(`<g class="cell missing"><title>${escapeXml(title)}</title><rect x="${x}" y="${y}" width="${cellW}" height="${cellH}" fill="#e0e0e0" stroke="#ffffff"/>` +
-            `<path d="M${x + 8} ${y + 7}l${cellW - 16} ${cellH - 14}M${x + cellW - 8} ${y + 7}l${-(cellW - 16)} ${cellH - 14}" stroke="#9e9e9e"/></g>`);
+            `<path d="M${x + 8} ${y + 7}l${cellW - 16} ${cellH - 14}M${x + cellW - 8} ${y + 7}l${-(cellW - 16)} ${cellH - 14}" stroke="#9e9e9e"/>${outline}</g>`);
           return;
         }
         const t = Math.min(cap, -Math.log10(Math.max(c.p, 1e-300))) / cap;
         out.push(`<g class="cell"><title>${escapeXml(title)}</title><rect x="${x}" y="${y}" width="${cellW}" height="${cellH}" fill="${heatColor(t)}" stroke="#ffffff"/>` +
-          (c.reject ? `<circle cx="${x + cellW / 2}" cy="${y + cellH / 2}" r="3.5" fill="${t > 0.55 ? "#ffffff" : "#08306b"}"/>` : "") + `</g>`);
+          (c.reject ? `<circle cx="${x + cellW / 2}" cy="${y + cellH / 2}" r="3.5" fill="${t > 0.55 ? "#ffffff" : "#08306b"}"/>` : "") + outline + `</g>`);
       });
     });
     x0 += w + groupGap;
@@ -102,6 +110,10 @@ export function pValueHeatmap(spec: HeatmapSpec): string {
   out.push(`<text x="${lx + 20}" y="${ly + 8}">≥ ${cap}</text><text x="${lx + 20}" y="${ly + 59}">${cap / 2}</text><text x="${lx + 20}" y="${ly + 110}">0</text>`);
   out.push(`<circle cx="${lx + 7}" cy="${ly + 130}" r="3.5" fill="#08306b"/><text x="${lx + 16}" y="${ly + 134}">rejected</text>`);
   out.push(`<rect x="${lx}" y="${ly + 143}" width="14" height="12" fill="#e0e0e0"/><text x="${lx + 20}" y="${ly + 153}">no test</text>`);
+  if (anyTruth) {
+    out.push(`<rect x="${lx}" y="${ly + 163}" width="14" height="12" fill="none" stroke="#e8590c" stroke-width="2"/><text x="${lx + 20}" y="${ly + 173}">true direct link</text>`);
+    out.push(`<rect x="${lx}" y="${ly + 183}" width="14" height="12" fill="none" stroke="#e8590c" stroke-width="2" stroke-dasharray="3 2"/><text x="${lx + 20}" y="${ly + 193}">true indirect</text>`);
+  }
   out.push(`</svg>`);
   return out.join("\n");
 }

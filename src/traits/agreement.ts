@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { writeManifest } from "../report/manifest.ts";
 import { join } from "node:path";
 import type { Store } from "../dataset/store.ts";
 import type { TraitAssessmentRow } from "../dataset/schema.ts";
@@ -166,11 +167,13 @@ function escapeXml(text: string): string {
 }
 
 /** Writes agreement.json, agreement.txt and agreement.svg into `dir`; returns their paths. */
-export async function writeAgreement(report: AgreementReport, dir: string): Promise<string[]> {
+/** Writes agreement.json/.txt/.svg to `dir`; with `run`, also the run manifest that `personax report` reads. */
+export async function writeAgreement(report: AgreementReport, dir: string, run?: { params: Record<string, unknown>; started: Date }): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files = { "agreement.json": JSON.stringify(report, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2),
     "agreement.txt": formatAgreement(report) + "\n", "agreement.svg": agreementSvg(report) };
   const paths: string[] = [];
   for (const [name, text] of Object.entries(files)) { const path = join(dir, name); await writeFile(path, text); paths.push(path); }
+  if (run) paths.push(await writeManifest(dir, { kind: "traits-agreement", command: "personax traits agreement", params: run.params, started: run.started, files: paths }));
   return paths;
 }

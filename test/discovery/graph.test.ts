@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Graph } from "../../src/discovery/graph.ts";
-import { adjacencyMatrix, graphFromJson, graphToJson, renderGraphSvg, toDot } from "../../src/discovery/export.ts";
+import { adjacencyMatrix, graphFromJson, graphToJson } from "../../src/discovery/export.ts";
+import { renderGraphSvg, toDot } from "../../src/report/graph-dot.ts";
 
 const cl = [[0, 0, -1, 0], [0, 0, -1, 1], [1, 1, 0, 0], [0, 1, 0, 0]]; // X1 -> X3, X2 -> X3, X2 <-> X4
 

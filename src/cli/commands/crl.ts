@@ -19,7 +19,7 @@ const InterpretOptions = z.object({
   split: z.enum(["all", "eval"]), links: z.string().optional(), truth: z.string().optional(), json: z.boolean(),
 });
 const TrainOptions = z.object({ config: z.string().min(1), json: z.boolean() });
-const EvalOptions = z.object({ run: z.string().min(1), truth: z.string().optional(), method: z.enum(["pearson", "spearman"]), json: z.boolean() });
+const EvalOptions = z.object({ run: z.string().min(1), truth: z.string().optional(), method: z.enum(["pearson", "spearman"]), out: z.string().optional(), json: z.boolean() });
 const BenchCaseOptions = z.object({
   seed: seedOption,
   mode: CrlMode,
@@ -75,10 +75,11 @@ export const crlCommand = (io: CliIo) => {
     .requiredOption("--run <dir>", "output folder of 'personax crl train'")
     .option("--truth <path>", "true latents: CSV with an id column and one column per latent (default: the run's synthetic truth)")
     .option("--method <name>", "correlation for MCC: pearson or spearman", "pearson")
+    .option("--out <dir>", "also write evaluation.json and a run manifest here (for 'personax report')")
     .option("--json", "print JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(EvalOptions, raw, "crl eval");
-      const result = await evaluateCrlRun(opts.run, { truthPath: opts.truth, method: opts.method });
+      const result = await evaluateCrlRun(opts.run, { truthPath: opts.truth, method: opts.method, out: opts.out });
       if (opts.json) io.out(JSON.stringify(result, null, 2));
       else {
         io.out([

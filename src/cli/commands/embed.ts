@@ -10,6 +10,7 @@ import { prepareRelease } from "../../embed/release.ts";
 import { loadLlmConfig } from "../../traits/config.ts";
 import { createProvider } from "../../traits/providers/index.ts";
 import { DEFAULT_PROTOCOL } from "../../traits/protocols.ts";
+import { writeRunSummary } from "../../report/manifest.ts";
 
 /** `personax embed faces|text|release`: embeddings into the store, and the privacy-preserving release copy. */
 export const embedCommand = (io: CliIo) => {
@@ -19,15 +20,18 @@ export const embedCommand = (io: CliIo) => {
     .description("1024-d face embeddings (@vladmandic/human, offline); several images per person = measurements")
     .requiredOption("--store <path>", "PersonaX store (.duckdb)")
     .requiredOption("--images <dir|csv>", "a folder with one sub-folder per person id, or a CSV with columns id,image")
+    .option("--out <dir>", "also write summary.json and a run manifest here (for 'personax report')")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
-      const opts = parseOptions(z.object({ store: z.string(), images: z.string(), json: z.boolean() }), raw, "embed faces");
+      const opts = parseOptions(z.object({ store: z.string(), images: z.string(), out: z.string().optional(), json: z.boolean() }), raw, "embed faces");
+      const started = new Date();
       const images = await readImageList(opts.images);
       const store = await openStore(opts.store, { create: false });
       try {
         const bar = io.progress({ label: "faces", total: images.length, unit: "images" });
         const summary = await embedFacesIntoStore(store, images, { onProgress: bar.callback });
         bar.finish();
+        if (opts.out) await writeRunSummary(opts.out, summary, { kind: "embed", command: "personax embed faces", params: { store: opts.store, images: opts.images, kind: "face" }, started });
         if (opts.json) io.out(JSON.stringify(summary, null, 2));
         else {
           io.out(`${summary.written} face embeddings (${summary.model}) for ${summary.persons} persons; ${summary.failures.length} image(s) skipped`);
@@ -44,10 +48,12 @@ export const embedCommand = (io: CliIo) => {
     .option("--protocol <id>", "protocol whose descriptions are embedded", DEFAULT_PROTOCOL)
     .option("--config <file>", "LLM config (with --model): use that provider's embedding endpoint")
     .option("--model <name>", "model name in the config whose embeddingModel is used")
+    .option("--out <dir>", "also write summary.json and a run manifest here (for 'personax report')")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(z.object({ store: z.string(), dim: z.coerce.number().int().min(1).max(4096), seed: seedOption, protocol: z.string(),
-        config: z.string().optional(), model: z.string().optional(), json: z.boolean() }), raw, "embed text");
+        config: z.string().optional(), model: z.string().optional(), out: z.string().optional(), json: z.boolean() }), raw, "embed text");
+      const started = new Date();
       let provider;
       if (opts.model || opts.config) {
         if (!opts.model || !opts.config) throw new UsageError("--config and --model go together", "e.g. --config llm.json --model gpt");
@@ -61,6 +67,10 @@ export const embedCommand = (io: CliIo) => {
         const bar = io.progress({ label: "text embeddings", total: 0, unit: "texts" });
         const summary = await embedTextsIntoStore(store, { dim: opts.dim, seed: opts.seed, protocol: opts.protocol, provider, onProgress: bar.callback });
         bar.finish();
+        if (opts.out) {
+          await writeRunSummary(opts.out, summary, { kind: "embed", command: "personax embed text", seed: opts.seed, started,
+            params: { store: opts.store, kind: "text", dim: opts.dim, protocol: opts.protocol, model: opts.model ?? null } });
+        }
         io.out(opts.json ? JSON.stringify(summary, null, 2)
           : `${summary.written} text embeddings (${summary.model}, ${summary.dim}-d); measurement k = LLM ${summary.llms.map((l, i) => `${i}:${l}`).join(", ")}`);
       } finally { store.close(); }

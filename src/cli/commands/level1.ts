@@ -4,6 +4,7 @@ import type { CliIo } from "../io.ts";
 import { parseOptions, seedOption, splitList } from "../options.ts";
 import { ciTestNames, getCiTest } from "../../citest/registry.ts";
 import { DataError } from "../../errors.ts";
+import { readJsonFile } from "../../dataset/json-file.ts";
 
 const Options = z.object({
   data: z.string().min(1),
@@ -19,6 +20,7 @@ const Options = z.object({
   json: z.boolean(),
   flavour: z.enum(["celeb", "athle"]).optional(),
   queue: z.string().min(1).optional(),
+  truth: z.string().optional(),
 });
 
 export const level1Command = (io: CliIo) =>
@@ -36,9 +38,11 @@ export const level1Command = (io: CliIo) =>
     .option("--workers <n>", "worker threads for the kernel tests (0 = none; default: 2 when the work is large enough)")
     .option("--queue <url>", "run the cells on queue workers ('personax worker') through this Redis, e.g. redis://127.0.0.1:6379")
     .requiredOption("--out <dir>", "output folder")
+    .option("--truth <file>", "known dependencies (the *.truth.json of 'personax synth table'); the report marks them")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(Options, raw, "level1");
+      const started = new Date();
       const rows = splitList(opts.rows), cols = splitList(opts.cols), tests = splitList(opts.tests);
       for (const test of tests) getCiTest(test); // before reading the data: an unknown name is a usage error
       // The library loads here rather than at start-up, so `personax level1 --help` stays fast.
@@ -68,7 +72,9 @@ export const level1Command = (io: CliIo) =>
         throw new DataError(opts.data, 0, undefined, `every one of the ${cells.length} Level I cells failed; the first: ${cells[0]!.error}`,
           "check the columns named in the message (constant, too few complete rows, not numeric), or choose other --rows/--cols");
       }
-      const files = await writeLevel1Outputs(result, opts.out);
+      const truth = opts.truth ? await readJsonFile(opts.truth, "pass the *.truth.json written by 'personax synth table'") : undefined;
+      const params = { data: opts.data, flavour: opts.flavour ?? null, rows, cols, tests, perLlm: opts.perLlm, alpha: opts.alpha, correct: opts.correct, truth: opts.truth ?? null };
+      const files = await writeLevel1Outputs(result, opts.out, { params, seed: opts.seed, started, truth });
       if (opts.json) io.out(JSON.stringify(result.summary, null, 2));
       else {
         for (const s of result.summary.significant) {

@@ -138,11 +138,12 @@ export const traitsCommand = (io: CliIo) => {
     .option("--json", "print the report as JSON", false)
     .action(async (raw) => {
       const opts = parseOptions(z.object({ store: z.string(), protocol: z.string(), out: z.string().optional(), json: z.boolean() }), raw, "traits agreement");
+      const started = new Date();
       const store = await openStore(opts.store, { readOnly: true });
       let report;
       try { report = await agreementFromStore(store, { protocol: opts.protocol }); } finally { store.close(); }
       if (!report.llms.length) throw new UsageError(`no assessments under protocol ${opts.protocol} in ${opts.store}`, "run 'personax traits infer' first");
-      if (opts.out) io.err(`wrote ${(await writeAgreement(report, opts.out)).join(", ")}`);
+      if (opts.out) io.err(`wrote ${(await writeAgreement(report, opts.out, { params: { store: opts.store, protocol: opts.protocol }, started })).join(", ")}`);
       io.out(opts.json ? JSON.stringify(report, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) : formatAgreement(report));
     });
 

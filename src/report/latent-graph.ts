@@ -1,9 +1,9 @@
 /**
  * The latent causal graph as DOT and SVG: one cluster per modality, shared latents on top (boxes).
- * Rendered with @hpcc-js/wasm-graphviz (Graphviz compiled to WebAssembly, shipped in the npm package).
+ * Rendered by the one Graphviz loader (graphviz.ts).
  * `adjacency[i][j]` = 1 means i → j; both directions set means an undirected edge (a CPDAG's i — j).
  */
-import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { renderDot } from "./graphviz.ts";
 
 export interface LatentGraphSpec {
   names: string[];
@@ -46,16 +46,6 @@ export function latentGraphDot(spec: LatentGraphSpec): string {
   }
   lines.push("}");
   return lines.join("\n");
-}
-
-let graphviz: Promise<Graphviz> | undefined;
-
-/** Renders DOT to SVG markup. */
-export async function renderDot(dot: string): Promise<string> {
-  graphviz ??= Graphviz.load();
-  // Keep the <svg> element only (no XML declaration, DOCTYPE or comments), so it can be inlined in HTML.
-  const svg = (await graphviz).dot(dot);
-  return svg.slice(svg.indexOf("<svg"));
 }
 
 export async function latentGraphSvg(spec: LatentGraphSpec): Promise<string> {

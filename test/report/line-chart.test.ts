@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lineChartSvg } from "../../src/crl/line-chart.ts";
-import { latentGraphDot, latentGraphSvg } from "../../src/crl/latent-graph.ts";
+import { lineChartSvg } from "../../src/report/line-chart.ts";
+import { latentGraphDot, latentGraphSvg } from "../../src/report/latent-graph.ts";
 
 test("lineChartSvg draws one polyline per series, a legend, escaped labels and a right axis when asked", () => {
   const svg = lineChartSvg({

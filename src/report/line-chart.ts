@@ -1,9 +1,9 @@
 /**
  * A small SVG line-chart builder for training curves (loss, MCC, R² against epochs): no dependencies, so
  * the trainer can plot curves as it saves them. Several series share one x axis; a series may use the
- * right-hand axis (e.g. MCC in [0, 1] beside a loss). Text is escaped. PNG via src/report/png.ts.
+ * right-hand axis (e.g. MCC in [0, 1] beside a loss). Text is escaped. PNG via png.ts.
  */
-import { escapeHtml } from "../report/html.ts";
+import { escapeHtml } from "./html.ts";
 
 export interface LineSeries {
   name: string;
