@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordingIo } from "../../src/cli/io.ts";
@@ -19,8 +19,10 @@ test("traits demo section without keys says how to enable inference and still sh
     const section = await runSection(dir);
     assert.match(section.html, /Live LLM inference is off/);
     assert.match(section.html, /PERSONAX_LLM_CONFIG=llm\.json/);
-    assert.match(section.html, /ICC\(2,1\)/);
-    assert.match(section.html, /<svg/);
+    // Agreement (ICC, α, Spearman and its chart) is written as a `traits agreement` folder that the report draws.
+    assert.equal(section.runs?.length, 1);
+    const manifest = JSON.parse(await readFile(join(section.runs![0]!, "personax-run.json"), "utf8")) as { kind: string };
+    assert.equal(manifest.kind, "traits-agreement");
     assert.match(section.html, /max \|inverse − original\| with the key/);
     assert.match(section.html, /Face embeddings \(@vladmandic\/human, 1024-d, offline\)/);
     assert.doesNotMatch(section.html, /NaN/);
