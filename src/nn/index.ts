@@ -1,5 +1,5 @@
 /**
- * PersonaX nn: float32 tensors with reverse-mode autodiff, layers, RealNVP, Adam and checkpoints,
+ * PersonaX nn: float32 tensors with reverse-mode autodiff, layers, Adam and checkpoints,
  * running on src/linalg (OpenBLAS addon, or the portable fallback).
  *
  * Tensors (tensor.ts)
@@ -30,9 +30,6 @@
  *   new Linear(in, out, rng, { bias = true, init: "torch" | "kaiming" | "xavier" | "zeros" }).forward(x, activation?)
  *   new MLP([in, h1, …, out], rng, { activation = "relu", finalActivation = "none", negativeSlope, eluAlpha, init, finalInit })
  *     .forward(x); .forwardHidden(x) (all layers but the last); .mseLoss(x, target) (= mse(forward(x), target), last layer fused)
- *   new RealNVP(dim, rng, { layers = 5, hidden = 16, hiddenLayers = 2, activation = "relu", contextDim = 0,
- *                           permutation: "none" | "reverse" | "random", finalInit = "zeros" (Glow's zero init) })
- *     .forward(x, context?) → { output, logDet [rows] };  .inverse(y, context?) → x      (Glow-style coupling, scale = sigmoid(raw + 2))
  *   activations: "none" | "relu" | "leaky_relu" | "elu" | "sigmoid" | "tanh"
  *
  * Optimisation
@@ -51,6 +48,5 @@ export { Module } from "./module.ts";
 export { Linear, type LinearInit, type LinearOptions } from "./linear.ts";
 export { MLP, Sequence, type MlpOptions } from "./mlp.ts";
 export { Optimizer, Adam, StepLR, type AdamOptions } from "./optim.ts";
-export { AffineCoupling, RealNVP, type CouplingOptions, type FlowOutput, type RealNvpOptions } from "./realnvp.ts";
 export { saveCheckpoint, loadCheckpoint, loadModule, encodeSafetensors, decodeSafetensors, type Checkpoint, type StoredTensor } from "./checkpoint.ts";
 export { setNnLinalg, nnLinalg } from "./backend.ts";
