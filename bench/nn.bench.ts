@@ -125,9 +125,10 @@ export default async function nnBench(): Promise<Record<string, unknown>> {
     load_average_at_start: os.loadavg().map((v) => +v.toFixed(2)),
     note: "load_average_at_start tells how busy the 2-core machine was; GEMM throughput near 190 GFLOP/s means the machine was quiet",
   };
-  if (nativeLinalg) {
-    log(`native (OpenBLAS, ${nativeLinalg.threads()} threads):`);
-    const native = measure(nativeLinalg, rows, 5, 1, log);
+  const nativePath = nativeLinalg();
+  if (nativePath) {
+    log(`native (OpenBLAS, ${nativePath.threads()} threads):`);
+    const native = measure(nativePath, rows, 5, 1, log);
     const step = median(native.stepSeconds), gemm = median(native.gemmSeconds);
     Object.assign(result, {
       backend: "native",
@@ -138,7 +139,7 @@ export default async function nnBench(): Promise<Record<string, unknown>> {
       gemm_gflops_achieved: +(native.gemmFlops / 1e9 / gemm).toFixed(1),
       non_gemm_seconds: +(step - gemm).toFixed(3),
       step_seconds_all: native.stepSeconds.map((v) => +v.toFixed(3)),
-      threads: nativeLinalg.threads(),
+      threads: nativePath.threads(),
       parameters: native.parameters,
       speedup_vs_pytorch: +(7.3 / step).toFixed(2),
     });
@@ -168,6 +169,6 @@ export default async function nnBench(): Promise<Record<string, unknown>> {
     });
     result.parameters ??= times[0]!.parameters;
   }
-  setNnLinalg(nativeLinalg ?? fallbackLinalg);
+  setNnLinalg(nativeLinalg() ?? fallbackLinalg);
   return result;
 }

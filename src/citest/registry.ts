@@ -1,6 +1,6 @@
 /**
- * Every CI test, by CLI name, with what runners need to know about it. Adding a test means one new file plus
- * one line here; the CLI choices, the report legend, PC's test option, Level I's scheduling and seeding all
+ * Every CI test, by CLI name, with what runners need to know about it. Adding a test means one new file, one
+ * line here and its name in names.ts (the `satisfies` below fails until the two agree); the CLI choices, the report legend, PC's test option, Level I's scheduling and seeding all
  * come from this object, so no runner switches on a test's name.
  */
 import { UsageError } from "../errors.ts";
@@ -10,6 +10,7 @@ import { fisherz } from "./fisherz.ts";
 import { hsic, hsicStd } from "./hsic.ts";
 import { kci } from "./kci.ts";
 import { chisqCell, fisherzCell, gsqCell, type Level1Columns } from "./level1-fast.ts";
+import { ciTestNames, type CiTestName } from "./names.ts";
 import { rcit } from "./rcit.ts";
 import type { CiResult, CiTest } from "./types.ts";
 
@@ -45,10 +46,9 @@ export const ciTests = {
   hsic: entry(hsic, { randomized: false, cost: "kernel" }),
   "hsic-std": entry(hsicStd, { randomized: false, cost: "kernel" }),
   rcit: entry(rcit, { randomized: true, cost: "linear" }),
-} as const satisfies Record<string, RegisteredCiTest>;
+} as const satisfies Record<CiTestName, RegisteredCiTest>;
 
-export type CiTestName = keyof typeof ciTests;
-export const ciTestNames = Object.keys(ciTests) as CiTestName[];
+export { ciTestNames, type CiTestName };
 
 /** Looks a test up by name; an unknown name is a UsageError (exit code 2) that lists the valid ones. */
 export function getCiTest(name: string): RegisteredCiTest {

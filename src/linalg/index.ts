@@ -6,11 +6,11 @@
  *   symmetricEigen(a) → { values (ascending), vectors (columns) }
  *   cholesky(a) → lower L (ComputeError naming size and failing minor when not positive definite)
  *   choleskySolve(l, b), solve(a, b), inverseSpd(a)
- *   linalgBackend() → "native" | "fallback";  nativeLinalg / fallbackLinalg to pick a path explicitly
+ *   linalgBackend() → "native" | "fallback";  nativeLinalg() / fallbackLinalg to pick a path explicitly
  *
- * The functions below delegate to the active backend: the OpenBLAS/LAPACKE addon in native/ when built,
- * otherwise the portable TypeScript kernels (announced once on stderr). PERSONAX_NATIVE=0 forces the
- * fallback. OpenBLAS reads its thread count from the environment (OPENBLAS_NUM_THREADS); we leave it alone.
+ * The functions below delegate to the active backend: the OpenBLAS/LAPACKE addon in native/ when built
+ * (loaded on the first call, not at import), otherwise the portable TypeScript kernels (announced once on
+ * stderr). PERSONAX_NATIVE=0 forces the fallback. OpenBLAS reads its thread count from the environment (OPENBLAS_NUM_THREADS); we leave it alone.
  */
 import type { Matrix } from "./matrix.ts";
 import { activeLinalg } from "./linalg.ts";

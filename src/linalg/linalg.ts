@@ -1,6 +1,6 @@
 /**
  * The dense linear-algebra API over a `Kernels` implementation. `makeLinalg` is applied once to the
- * OpenBLAS kernels (`nativeLinalg`, undefined when the addon is absent) and once to the portable kernels
+ * OpenBLAS kernels (`nativeLinalg()`, undefined when the addon is absent; loaded on first use) and once to the portable kernels
  * (`fallbackLinalg`), so both paths share the same argument checks, error messages and result layout;
  * tests run each numeric contract against both objects.
  */
@@ -8,7 +8,7 @@ import { ComputeError } from "../errors.ts";
 import type { Matrix } from "./matrix.ts";
 import type { Kernels } from "./kernels.ts";
 import { fallbackKernels } from "./fallback/index.ts";
-import { loadNativeKernels } from "./native.ts";
+import { loadNativeKernels, type NativeLoad } from "./native.ts";
 
 /** A dense row-major float32 matrix (the nn code's storage). */
 export interface MatrixF32 {
@@ -188,10 +188,20 @@ export function makeLinalg(name: BackendName, kernels: Kernels): Linalg {
   return linalg;
 }
 
-const nativeLoad = loadNativeKernels();
+let nativeLoad: NativeLoad | undefined;
+let native: Linalg | undefined;
 
-/** The OpenBLAS/LAPACKE path; undefined when the addon is not built or fails to load. */
-export const nativeLinalg: Linalg | undefined = nativeLoad.kernels ? makeLinalg("native", nativeLoad.kernels) : undefined;
+/**
+ * The OpenBLAS/LAPACKE path; undefined when the addon is not built or fails to load. The addon is loaded on
+ * the first call (not at import), so importing the library or starting the CLI does not dlopen OpenBLAS.
+ */
+export function nativeLinalg(): Linalg | undefined {
+  if (!nativeLoad) {
+    nativeLoad = loadNativeKernels();
+    if (nativeLoad.kernels) native = makeLinalg("native", nativeLoad.kernels);
+  }
+  return native;
+}
 
 /** The portable TypeScript path (always available). */
 export const fallbackLinalg: Linalg = makeLinalg("fallback", fallbackKernels);
@@ -199,17 +209,18 @@ export const fallbackLinalg: Linalg = makeLinalg("fallback", fallbackKernels);
 let active: Linalg | undefined;
 
 /**
- * The backend in use: native unless the addon is missing or PERSONAX_NATIVE=0. The first call announces
- * the fallback with one line on stderr (once per process).
+ * The backend in use: native unless the addon is missing or PERSONAX_NATIVE=0. The first call chooses (and
+ * loads the addon unless PERSONAX_NATIVE=0) and announces the fallback with one line on stderr (once per process).
  */
 export function activeLinalg(): Linalg {
   if (active) return active;
   const forced = process.env.PERSONAX_NATIVE === "0";
-  if (nativeLinalg && !forced) {
-    active = nativeLinalg;
+  const nativePath = forced ? undefined : nativeLinalg();
+  if (nativePath) {
+    active = nativePath;
   } else {
     active = fallbackLinalg;
-    const why = forced ? "PERSONAX_NATIVE=0" : nativeLoad.kernels ? "" : nativeLoad.reason;
+    const why = forced ? "PERSONAX_NATIVE=0" : nativeLoad?.kernels ? "" : nativeLoad?.reason;
     process.stderr.write(`personax: using the portable TypeScript linear algebra (${why}); expect slower training and KCI.\n`);
   }
   return active;

@@ -39,7 +39,7 @@
  * Checkpoints (safetensors format: 8-byte LE header length, JSON header, raw little-endian data)
  *   await saveCheckpoint(path, model | model.stateDict(), metadata?);  await loadModule(model, path)  (or loadCheckpoint(path) → { tensors, metadata })
  *
- * Backend: setNnLinalg(fallbackLinalg | nativeLinalg) switches the path (tests); default = linalgBackend().
+ * Backend: setNnLinalg(fallbackLinalg | nativeLinalg()!) switches the path (tests); default = linalgBackend().
  * Randomness only from a passed-in seeded Rng (src/util/rng.ts): same seed + same backend and thread count → same run.
  */
 export { Tensor, StepArena, noGrad, releaseGradientPool } from "./tensor.ts";

@@ -15,11 +15,11 @@ function close(a: Float32Array, b: Float32Array, what: string): void {
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= F32_TOL * (1 + Math.abs(b[i]!)), `${what}: index ${i}: ${a[i]} vs ${b[i]}`);
 }
 
-test("native ELU and sigmoid keep float32 accuracy over the whole range, including tiny inputs (expm1 without cancellation)", { skip: skipNative(nativeLinalg) }, () => {
+test("native ELU and sigmoid keep float32 accuracy over the whole range, including tiny inputs (expm1 without cancellation)", { skip: skipNative(nativeLinalg()) }, () => {
   const xs = Float32Array.from([-90, -20, -5, -1, -0.36, -0.34, -0.1, -1e-3, -1e-6, -1e-9, 0, 1e-6, 3, 50]);
   for (const [code, f] of [[ACTIVATION_CODES.elu, (v: number) => (v > 0 ? v : Math.expm1(v))], [ACTIVATION_CODES.sigmoid, (v: number) => 1 / (1 + Math.exp(-v))]] as const) {
     const y = xs.slice();
-    nativeLinalg!.kernels.biasActivation(y, 1, xs.length, null, code, 1);
+    nativeLinalg()!.kernels.biasActivation(y, 1, xs.length, null, code, 1);
     xs.forEach((v, i) => assert.ok(Math.abs(y[i]! - f(v)) <= 4e-7 * Math.abs(f(v)) + 1e-30, `code ${code} at ${v}: ${y[i]} vs ${f(v)}`));
   }
 });
@@ -36,9 +36,9 @@ test("the fallback element-wise kernels follow their formulas (bias + ELU, ELU g
   close(biasGrad, Float32Array.from([10 + Math.exp(-0.5) + 1, 20 + Math.exp(-0.5) + Math.exp(-4)]), "bias gradient");
 });
 
-test("native element-wise kernels match the fallback for every activation, column sums and Adam", { skip: skipNative(nativeLinalg) }, () => {
+test("native element-wise kernels match the fallback for every activation, column sums and Adam", { skip: skipNative(nativeLinalg()) }, () => {
   const rng = new Rng(11);
-  const nat = nativeLinalg!.kernels, fb = fallbackLinalg.kernels;
+  const nat = nativeLinalg()!.kernels, fb = fallbackLinalg.kernels;
   const rows = 13, cols = 9;
   const bias = randomF32(cols, rng);
   for (const [name, code] of Object.entries(ACTIVATION_CODES)) {
@@ -77,16 +77,16 @@ test("native element-wise kernels match the fallback for every activation, colum
   close(v, v2, "adam v");
 });
 
-test("native kernels reject typed arrays shorter than their dimensions instead of reading out of bounds", { skip: skipNative(nativeLinalg) }, () => {
-  const nat = nativeLinalg!.kernels;
+test("native kernels reject typed arrays shorter than their dimensions instead of reading out of bounds", { skip: skipNative(nativeLinalg()) }, () => {
+  const nat = nativeLinalg()!.kernels;
   assert.throws(() => nat.sgemm(false, false, 4, 4, 4, 1, new Float32Array(15), 4, new Float32Array(16), 4, 0, new Float32Array(16), 4), RangeError);
   assert.throws(() => nat.dgemm(false, false, 2, 2, 2, 1, new Float32Array(4) as unknown as Float64Array, 2, new Float64Array(4), 2, 0, new Float64Array(4), 2), RangeError);
   assert.throws(() => nat.dpotrf(3, new Float64Array(8)), RangeError);
 });
 
-test("native element-wise kernels split large inputs over the BLAS threads and still match the fallback (incl. the bias-gradient reduction)", { skip: skipNative(nativeLinalg) }, () => {
+test("native element-wise kernels split large inputs over the BLAS threads and still match the fallback (incl. the bias-gradient reduction)", { skip: skipNative(nativeLinalg()) }, () => {
   const rng = new Rng(12);
-  const nat = nativeLinalg!.kernels, fb = fallbackLinalg.kernels;
+  const nat = nativeLinalg()!.kernels, fb = fallbackLinalg.kernels;
   const rows = 700, cols = 500; // 350,000 values: above the 2^18 threshold for threading
   const bias = randomF32(cols, rng);
   const y1 = randomF32(rows * cols, rng), y2 = y1.slice();

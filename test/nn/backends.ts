@@ -4,7 +4,7 @@ import { fallbackLinalg, nativeLinalg, type Linalg } from "../../src/linalg/inde
 import { setNnLinalg } from "../../src/nn/index.ts";
 
 export function testBoth(title: string, body: (backend: Linalg) => void | Promise<void>): void {
-  for (const [name, backend] of [["native", nativeLinalg], ["fallback", fallbackLinalg]] as const) {
+  for (const [name, backend] of [["native", nativeLinalg()], ["fallback", fallbackLinalg]] as const) {
     test(`[${name}] ${title}`, { skip: backend ? false : "native addon not built" }, async () => {
       const previous = setNnLinalg(backend!);
       try {

@@ -4,8 +4,8 @@ import { test } from "node:test";
 import { nativeLinalg } from "../../src/linalg/index.ts";
 import { ACTIVATION_CODES } from "../../src/linalg/kernels.ts";
 
-test("native ELU forward is within 1.5e-7 relative of α·expm1(x) on a dense sweep of [−100, 0] and tiny inputs, and exact for x > 0", { skip: nativeLinalg ? false : "native addon not built" }, () => {
-  const k = nativeLinalg!.kernels;
+test("native ELU forward is within 1.5e-7 relative of α·expm1(x) on a dense sweep of [−100, 0] and tiny inputs, and exact for x > 0", { skip: nativeLinalg() ? false : "native addon not built" }, () => {
+  const k = nativeLinalg()!.kernels;
   const xs: number[] = [];
   for (let x = -100; x <= 0; x += 0.000731) xs.push(x);
   for (let e = -40; e <= 0; e += 0.25) xs.push(-(2 ** e));

@@ -8,8 +8,8 @@ import { test } from "node:test";
 import { nativeLinalg } from "../../src/linalg/index.ts";
 import { Rng } from "../../src/util/rng.ts";
 
-test("native sgemm/dgemm with beta = 0 ignore NaN in a large C (also with ldc > n) and equal beta = 1 on a zeroed C bit for bit", { skip: nativeLinalg ? false : "native addon not built" }, () => {
-  const k = nativeLinalg!.kernels;
+test("native sgemm/dgemm with beta = 0 ignore NaN in a large C (also with ldc > n) and equal beta = 1 on a zeroed C bit for bit", { skip: nativeLinalg() ? false : "native addon not built" }, () => {
+  const k = nativeLinalg()!.kernels;
   const rng = new Rng(41);
   for (const [m, n, depth, ldc] of [[700, 600, 33, 600], [513, 520, 17, 530], [5, 4, 3, 4]] as const) {
     const a = Float32Array.from(rng.normals(m * depth)), b = Float32Array.from(rng.normals(n * depth));

@@ -94,8 +94,8 @@ testBoth("MLP.mseLoss equals mse(mlp.forward(x), target) in value and parameter 
   }
 });
 
-test("biasMinusTarget and squaredSumColumns: native and fallback agree with their formulas (rows longer than a 1024-float block, multi-threaded sizes)", { skip: nativeLinalg ? false : "native addon not built" }, () => {
-  const nat = nativeLinalg!.kernels, fb = fallbackLinalg.kernels;
+test("biasMinusTarget and squaredSumColumns: native and fallback agree with their formulas (rows longer than a 1024-float block, multi-threaded sizes)", { skip: nativeLinalg() ? false : "native addon not built" }, () => {
+  const nat = nativeLinalg()!.kernels, fb = fallbackLinalg.kernels;
   const rng = new Rng(35);
   for (const [rows, cols] of [[500, 1030], [3, 7]] as const) {
     const n = rows * cols;

@@ -32,7 +32,7 @@ parentPort.postMessage({ dy: first.dy, bg: first.bg, stable });
 
 type Result = { dy: Float32Array; bg: Float32Array; stable: boolean };
 
-test("concurrent callers of a multi-threaded native kernel (3 worker threads + the main thread) get bit-identical results", { skip: nativeLinalg ? false : "native addon not built" }, async () => {
+test("concurrent callers of a multi-threaded native kernel (3 worker threads + the main thread) get bit-identical results", { skip: nativeLinalg() ? false : "native addon not built" }, async () => {
   const workerData = { path: addonPath, rows: 4096, cols: 256, reps: 150, elu: ACTIVATION_CODES.elu };
   const workers = Array.from({ length: 3 }, () => new Promise<Result>((resolve, reject) => {
     const w = new Worker(workerCode, { eval: true, workerData });
@@ -46,7 +46,7 @@ test("concurrent callers of a multi-threaded native kernel (3 worker threads + t
   let main: { dy: Float32Array; bg: Float32Array } | null = null;
   for (let r = 0; r < 150; r++) {
     const dy = dy0.slice(), bg = new Float32Array(cols);
-    nativeLinalg!.kernels.activationBackward(dy, y, rows, cols, ACTIVATION_CODES.elu, 1, bg);
+    nativeLinalg()!.kernels.activationBackward(dy, y, rows, cols, ACTIVATION_CODES.elu, 1, bg);
     if (!main) main = { dy, bg };
     else { assert.deepEqual(dy, main.dy); assert.deepEqual(bg, main.bg); }
     if (r % 10 === 0) await new Promise((resolve) => setImmediate(resolve)); // let worker messages in

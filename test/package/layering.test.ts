@@ -1,6 +1,8 @@
 /**
  * Issue 15, must-show 4: the library does not depend on the CLI. Importing `personax` (src/index.ts) loads
  * neither commander nor any module of src/cli/, and no module outside src/cli/ and src/demo/ imports from cli/.
+ * Also the structure behind must-show 2 (start-up time; timed by `npm run bench -- cli-start`): `level1 --help`
+ * loads no library module.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,6 +10,8 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { repoRoot } from "../../scripts/pack-install.ts";
+import { ciTestNames } from "../../src/citest/names.ts";
+import { ciTests } from "../../src/citest/registry.ts";
 
 const src = join(repoRoot, "src");
 
@@ -45,7 +49,8 @@ test("no module outside src/cli/ and src/demo/ imports from src/cli/", () => {
   assert.deepEqual(offenders, []);
 });
 
-test("the modules src/index.ts loads (static value imports, transitively) include nothing from src/cli/ and not commander", () => {
+/** The modules and packages `entry` loads through static value imports, transitively (dynamic import() is not followed). */
+function staticClosure(entry: string): { modules: string[]; packages: Set<string> } {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
@@ -56,11 +61,31 @@ test("the modules src/index.ts loads (static value imports, transitively) includ
       else if (!spec.startsWith("node:")) packages.add(spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/"));
     }
   };
-  visit(join(src, "index.ts"));
-  assert.ok(seen.size > 50, `walked ${seen.size} modules`);
-  assert.deepEqual([...seen].map((f) => relative(src, f)).filter((f) => f.startsWith("cli/")), []);
+  visit(entry);
+  return { modules: [...seen].map((f) => relative(src, f)), packages };
+}
+
+test("the modules src/index.ts loads (static value imports, transitively) include nothing from src/cli/ and not commander", () => {
+  const { modules, packages } = staticClosure(join(src, "index.ts"));
+  assert.ok(modules.length > 50, `walked ${modules.length} modules`);
+  assert.deepEqual(modules.filter((f) => f.startsWith("cli/")), []);
   assert.ok(!packages.has("commander"), `packages loaded: ${[...packages].join(", ")}`);
   assert.ok(packages.has("zod"), "the walk sees package imports");
+});
+
+test("`personax level1 --help` loads the CLI shell, commander and the level1 command only: no zod, no CI test, no linear algebra (issue 15, must-show 2)", () => {
+  // main.ts loads the command table; the table imports each command with import() when it is named.
+  const shell = staticClosure(join(src, "cli", "main.ts"));
+  const level1 = staticClosure(join(src, "cli", "commands", "level1.ts"));
+  const modules = new Set([...shell.modules, ...level1.modules]);
+  const packages = new Set([...shell.packages, ...level1.packages]);
+  assert.ok(modules.has("cli/commands/index.ts") && modules.has("citest/names.ts"), `walked ${[...modules].join(", ")}`);
+  assert.deepEqual([...packages], ["commander"]);
+  assert.deepEqual([...modules].filter((f) => /^(citest\/(?!names)|linalg\/|stats\/|dataset\/|nn\/)/.test(f)), []);
+});
+
+test("ciTestNames (citest/names.ts, light enough for --help) lists the registry's tests in its order", () => {
+  assert.deepEqual(ciTestNames, Object.keys(ciTests));
 });
 
 test("importing the library at run time does not load commander; importing the CLI program does", () => {

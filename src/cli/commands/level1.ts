@@ -1,12 +1,11 @@
 import { Command } from "commander";
-import { z } from "zod";
+import type { z as Zod } from "zod";
 import type { CliIo } from "../io.ts";
-import { parseOptions, seedOption, splitList } from "../options.ts";
-import { ciTestNames, getCiTest } from "../../citest/registry.ts";
+import { ciTestNames } from "../../citest/names.ts";
 import { DataError } from "../../errors.ts";
-import { readJsonFile } from "../../dataset/json-file.ts";
 
-const Options = z.object({
+/** The options schema; built on first use, so `personax level1 --help` loads neither zod nor the tests. */
+const level1Options = (z: typeof Zod, seedOption: Zod.ZodType<number, unknown>) => z.object({
   data: z.string().min(1),
   rows: z.string().min(1),
   cols: z.string().min(1),
@@ -41,13 +40,16 @@ export const level1Command = (io: CliIo) =>
     .option("--truth <file>", "known dependencies (the *.truth.json of 'personax synth table'); the report marks them")
     .option("--json", "print the summary as JSON", false)
     .action(async (raw) => {
-      const opts = parseOptions(Options, raw, "level1");
+      // zod and the library load here rather than at start-up, so `personax level1 --help` stays fast.
+      const [{ z }, { parseOptions, seedOption, splitList }, { getCiTest }] = await Promise.all([
+        import("zod"), import("../options.ts"), import("../../citest/registry.ts"),
+      ]);
+      const opts = parseOptions(level1Options(z, seedOption), raw, "level1");
       const started = new Date();
       const rows = splitList(opts.rows), cols = splitList(opts.cols), tests = splitList(opts.tests);
       for (const test of tests) getCiTest(test); // before reading the data: an unknown name is a usage error
-      // The library loads here rather than at start-up, so `personax level1 --help` stays fast.
-      const [{ readTable }, { runLevel1 }, { writeLevel1Outputs }] = await Promise.all([
-        import("../../dataset/read-table.ts"), import("../../citest/level1.ts"), import("../../citest/level1-output.ts"),
+      const [{ readTable }, { runLevel1 }, { writeLevel1Outputs }, { readJsonFile }] = await Promise.all([
+        import("../../dataset/read-table.ts"), import("../../citest/level1.ts"), import("../../citest/level1-output.ts"), import("../../dataset/json-file.ts"),
       ]);
       const data = await readTable(opts.data, opts.flavour ? { flavour: opts.flavour } : {});
       const total = tests.length * rows.length * cols.length;
