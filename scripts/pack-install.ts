@@ -46,8 +46,9 @@ export interface InstalledProject {
   cleanup(): void;
 }
 
-/** Compiles src/ into dist/ (incremental) so the package holds the current sources. */
+/** Compiles src/ into an emptied dist/ (as `npm run build` does) so the package holds the current sources and nothing else. */
 export function buildDist(): void {
+  rmSync(join(repoRoot, "dist"), { recursive: true, force: true });
   const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: repoRoot, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed:\n${r.stdout}${r.stderr}`);
