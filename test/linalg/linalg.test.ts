@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { ComputeError } from "../../src/errors.ts";
 import { matrix, type Matrix } from "../../src/linalg/index.ts";
 import { Rng } from "../../src/util/rng.ts";
@@ -162,4 +163,19 @@ test("PERSONAX_NATIVE=0 selects the fallback and announces it with exactly one s
   const lines = run.stderr.trim().split("\n").filter((l) => l.startsWith("personax:"));
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /PERSONAX_NATIVE=0/);
+});
+
+test("the OpenBLAS addon loads on the first linear-algebra call, not when the library is imported", { skip: existsSync(new URL("../../native/build/Release/personax_linalg.node", import.meta.url)) ? false : "native addon not built" }, () => {
+  const script = `import { createRequire } from "node:module";
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((p) => p.endsWith("personax_linalg.node"));
+    await import("./src/index.ts");
+    const before = loaded();
+    const { gemm, matrix } = await import("./src/linalg/index.ts");
+    gemm(matrix(1, 1, [2]), matrix(1, 1, [3]));
+    console.log(JSON.stringify([before, loaded()]));`;
+  const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: new URL("../..", import.meta.url).pathname, env: { ...process.env, PERSONAX_NATIVE: "" }, encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout.trim()), [false, true]);
 });
