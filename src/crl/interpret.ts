@@ -12,6 +12,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError, UsageError } from "../errors.ts";
+import { csvLine } from "../dataset/csv.ts";
 import { readTable, type Table } from "../dataset/read-table.ts";
 import type { NumericTable } from "../citest/table.ts";
 import { runLevel1, type Level1Cell } from "../citest/level1.ts";
@@ -208,7 +209,7 @@ async function writeInterpretation(runDir: string, result: Interpretation, laten
   const write = async (name: string, content: string) => { await writeFile(join(runDir, name), content); files.push(join(runDir, name)); };
   await write("interpretation.json", JSON.stringify({ ...result, files: undefined }, null, 2) + "\n");
   const csv = ["latent,column,p,q,significant,effect,effect_kind,sign"];
-  for (const p of result.pairs) csv.push([p.latent, JSON.stringify(p.column), p.p ?? "", p.q ?? "", p.significant, p.effect.toFixed(4), p.effectKind, p.sign].join(","));
+  for (const p of result.pairs) csv.push(csvLine([p.latent, p.column, p.p ?? "", p.q ?? "", p.significant, p.effect.toFixed(4), p.effectKind, p.sign].map(String)));
   await write("interpretation.csv", csv.join("\n") + "\n");
 
   const run = JSON.parse(await readFile(join(runDir, "run.json"), "utf8").catch(() => "{}")) as RunRecord;

@@ -20,7 +20,7 @@ import { z } from "zod";
 import { ConfigError, DataError, formatZodIssues } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { openStore } from "../dataset/store.ts";
-import { csvField } from "../dataset/csv.ts";
+import { csvField, csvLine } from "../dataset/csv.ts";
 import { runPc } from "../discovery/run-pc.ts";
 import { pcResultToJson } from "../discovery/export.ts";
 import { writeManifest } from "../report/manifest.ts";
@@ -141,7 +141,7 @@ export async function runCrlFromConfig(
 
   // Latents of every row, with the split each row belongs to.
   const isEval = new Set(result.evalRows);
-  const csv = [["id", "split", ...result.latentNames].join(",")];
+  const csv = [csvLine(["id", "split", ...result.latentNames])];
   for (let i = 0; i < result.latents.rows; i++) {
     const row = Array.from(result.latents.data.subarray(i * result.latents.cols, (i + 1) * result.latents.cols), (v) => String(v));
     csv.push([csvField(dataset.ids?.[i] ?? String(i)), isEval.has(i) ? "eval" : "train", ...row].join(","));
