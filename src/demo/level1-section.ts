@@ -13,7 +13,7 @@ import { readTable } from "../dataset/read-table.ts";
 import { synthPersonaTable, type PersonaTruth } from "../synth/persona-table.ts";
 import { basename } from "node:path";
 import { numericTableFrom, type NumericTable } from "../citest/table.ts";
-import { runLevel1, type Level1Result, type Level1TestResult } from "../citest/level1.ts";
+import { runLevel1, type Level1Result } from "../citest/level1.ts";
 import { writeLevel1Outputs } from "../citest/level1-output.ts";
 
 const KERNEL_AND_LINEAR = ["kci", "rcit", "hsic", "fisherz"];

@@ -3,11 +3,6 @@ import type { CiQueryFn } from "../citest/types.ts";
 import { matrix, type Matrix } from "../linalg/matrix.ts";
 import { ciKey } from "./pc/ci-runner.ts";
 
-/** Whether a test draws random numbers (the registry says so), e.g. RCIT's random Fourier features. */
-export function isRandomizedTest(name: string): boolean {
-  return getCiTest(name).randomized;
-}
-
 /** 32-bit FNV-1a of a string. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readTable } from "../dataset/read-table.ts";
 import type { Flavour } from "../dataset/schema.ts";
-import { DataError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { numericMatrixFrom } from "../citest/table.ts";
 import { writeManifest } from "../report/manifest.ts";

@@ -57,11 +57,6 @@ export function formatNumber(value: number, digits = 4): string {
   return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(digits - 1) : String(Number(value.toPrecision(digits)));
 }
 
-/** An inline PNG image. */
-export function pngImage(png: Uint8Array, alt: string): string {
-  return `<img alt="${escapeHtml(alt)}" src="data:image/png;base64,${Buffer.from(png).toString("base64")}">`;
-}
-
 /**
  * A figure wrapping inline SVG markup (produced by our own renderers) with a caption. Figures are shown at
  * their own size, never shrunk (shrinking makes the labels unreadable); a figure wider than the page

@@ -5,11 +5,6 @@
 import { gammaP, gammaQ } from "./incomplete-gamma.ts";
 import erfc from "@stdlib/math-base-special-erfc";
 
-/** P(Z > z) for a standard normal Z. */
-export function normalUpperTail(z: number): number {
-  return 0.5 * erfc(z / Math.SQRT2);
-}
-
 /** Two-sided normal p-value 2·P(Z > |z|), the quantity Fisher-z reports. */
 export function normalTwoSidedP(z: number): number {
   return erfc(Math.abs(z) / Math.SQRT2);
