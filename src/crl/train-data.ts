@@ -60,11 +60,8 @@ export function prepareTrainingData(data: CrlDataset, cfg: ResolvedCrlTrainConfi
   };
 }
 
-/** Column means and sample standard deviations over `rows` (identity when disabled). */
-export function fitStandardization(x: Float32Array, dim: number, rows: readonly number[], enabled: boolean): ColumnStandardization {
-  const mean = new Float32Array(dim);
-  const sd = new Float32Array(dim).fill(1);
-  if (!enabled) return { mean, sd };
+/** Mean and sample variance (n − 1) of every column of a row-major `x` (`dim` columns) over `rows`. */
+export function columnMoments(x: Float32Array, dim: number, rows: readonly number[]): { mean: Float64Array; variance: Float64Array } {
   const sum = new Float64Array(dim);
   const sumSq = new Float64Array(dim);
   for (const r of rows) {
@@ -75,14 +72,22 @@ export function fitStandardization(x: Float32Array, dim: number, rows: readonly 
     }
   }
   const n = rows.length;
+  const mean = new Float64Array(dim);
+  const variance = new Float64Array(dim);
   for (let j = 0; j < dim; j++) {
     const mu = sum[j]! / n;
-    const variance = Math.max(0, sumSq[j]! / n - mu * mu) * (n / Math.max(1, n - 1));
     mean[j] = mu;
-    // A constant column stays as it is (centred), rather than dividing by zero.
-    sd[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+    variance[j] = Math.max(0, sumSq[j]! / n - mu * mu) * (n / Math.max(1, n - 1));
   }
-  return { mean, sd };
+  return { mean, variance };
+}
+
+/** Column means and sample standard deviations over `rows` (identity when disabled). */
+export function fitStandardization(x: Float32Array, dim: number, rows: readonly number[], enabled: boolean): ColumnStandardization {
+  if (!enabled) return { mean: new Float32Array(dim), sd: new Float32Array(dim).fill(1) };
+  const { mean, variance } = columnMoments(x, dim, rows);
+  // A constant column stays as it is (centred), rather than dividing by zero.
+  return { mean: Float32Array.from(mean), sd: Float32Array.from(variance, (v) => (v > 1e-12 ? Math.sqrt(v) : 1)) };
 }
 
 export function applyStandardization(x: Float32Array, dim: number, s: ColumnStandardization): Float32Array {
@@ -94,7 +99,8 @@ export function applyStandardization(x: Float32Array, dim: number, s: ColumnStan
   return out;
 }
 
-function gatherRows(x: Float32Array, dim: number, rows: readonly number[]): Tensor {
+/** The given rows of a row-major `x` (`dim` columns) as a rows × dim tensor. */
+export function gatherRows(x: Float32Array, dim: number, rows: readonly number[]): Tensor {
   const out = new Float32Array(rows.length * dim);
   rows.forEach((r, i) => out.set(x.subarray(r * dim, (r + 1) * dim), i * dim));
   return new Tensor(out, [rows.length, dim]);

@@ -12,6 +12,7 @@ import { mcc } from "../metrics/mcc.ts";
 import { r2HeldOut, r2InSample } from "../metrics/r2.ts";
 import { UsageError } from "../../errors.ts";
 import type { CrlTrainResult } from "../train.ts";
+import { applyStandardization, columnMoments, fitStandardization, gatherRows, type ColumnStandardization } from "../train-data.ts";
 
 /** The budget every method gets (the same encoder family in→128→64→out, optimiser, batches and epochs). */
 export interface MnistTrainBudget {
@@ -77,50 +78,20 @@ export function concatBlocks(blocks: readonly InputBlock[], n: number): InputBlo
 }
 
 /** Per-column offsets and scales of a scaled block: scaled = (value − mean) / sd. */
-export interface BlockScale {
-  mean: Float32Array;
-  sd: Float32Array;
-}
-
-/** Mean and variance of every column over the training rows. */
-function columnMoments(block: InputBlock, trainRows: readonly number[]): { mean: Float64Array; variance: Float64Array } {
-  const { dim, values } = block;
-  const mean = new Float64Array(dim), variance = new Float64Array(dim);
-  for (const r of trainRows) {
-    for (let j = 0; j < dim; j++) {
-      const v = values[r * dim + j]!;
-      mean[j]! += v;
-      variance[j]! += v * v;
-    }
-  }
-  const n = trainRows.length;
-  for (let j = 0; j < dim; j++) {
-    mean[j]! /= n;
-    variance[j] = Math.max(0, variance[j]! / n - mean[j]! ** 2) * (n / Math.max(1, n - 1));
-  }
-  return { mean, variance };
-}
+export type BlockScale = ColumnStandardization;
 
 /** The scale of a block under `scaling` (see MnistTrainBudget.scaling), fitted on the training rows. */
 export function fitScale(block: InputBlock, trainRows: readonly number[], scaling: InputScaling): BlockScale {
-  const { dim } = block;
-  if (scaling === "pixels") return { mean: new Float32Array(dim), sd: new Float32Array(dim).fill(1) };
-  const { mean, variance } = columnMoments(block, trainRows);
-  if (scaling === "columns") {
-    // A constant column is only centred.
-    return { mean: Float32Array.from(mean), sd: Float32Array.from(variance, (v) => (v > 1e-12 ? Math.sqrt(v) : 1)) };
-  }
+  const { dim, values } = block;
+  // "columns" is trainCrl's standardisation (a constant column is only centred).
+  if (scaling !== "global") return fitStandardization(values, dim, trainRows, scaling === "columns");
+  const { mean, variance } = columnMoments(values, dim, trainRows);
   const average = variance.reduce((s, v) => s + v, 0) / dim;
   return { mean: Float32Array.from(mean), sd: new Float32Array(dim).fill(average > 1e-12 ? Math.sqrt(average) : 1) };
 }
 
 export function applyScale(block: InputBlock, scale: BlockScale): InputBlock {
-  const out = new Float32Array(block.values.length);
-  for (let i = 0; i < out.length; i++) {
-    const j = i % block.dim;
-    out[i] = (block.values[i]! - scale.mean[j]!) / scale.sd[j]!;
-  }
-  return { dim: block.dim, values: out };
+  return { dim: block.dim, values: applyStandardization(block.values, block.dim, scale) };
 }
 
 /** A block scaled under `scaling` with the training rows' moments. */
@@ -130,9 +101,7 @@ export function scaleBlock(block: InputBlock, trainRows: readonly number[], scal
 
 /** The given rows of a block as a tensor. */
 export function gatherBlock(block: InputBlock, rows: readonly number[]): Tensor {
-  const out = new Float32Array(rows.length * block.dim);
-  rows.forEach((r, i) => out.set(block.values.subarray(r * block.dim, (r + 1) * block.dim), i * block.dim));
-  return new Tensor(out, [rows.length, block.dim]);
+  return gatherRows(block.values, block.dim, rows);
 }
 
 /**
