@@ -6,7 +6,8 @@ export { inferTraits, planInference, storedAssessments, type InferOptions, type 
 export { CallCache, type StoredCall } from "./call-cache.ts";
 export { writeIdentities, importIdentities, createSyntheticIdentities, readPersonPrompts } from "./identities.ts";
 export { syncAssessments, aggregateFinals } from "./aggregate.ts";
-export { computeAgreement, agreementFromStore, formatAgreement, agreementSvg, writeAgreement, type AgreementReport } from "./agreement.ts";
+export { computeAgreement, agreementFromStore, formatAgreement, writeAgreement, type AgreementReport } from "./agreement.ts";
+export { agreementSvg } from "../report/agreement-chart.ts";
 export { icc, type IccResult } from "./icc.ts";
 export { krippendorffAlpha, type AlphaLevel } from "./krippendorff-alpha.ts";
 export { spearman } from "./spearman.ts";

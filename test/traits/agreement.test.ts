@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { computeAgreement, formatAgreement, agreementSvg } from "../../src/traits/agreement.ts";
+import { computeAgreement, formatAgreement } from "../../src/traits/agreement.ts";
+import { agreementSvg } from "../../src/report/agreement-chart.ts";
 import type { TraitAssessmentRow } from "../../src/dataset/schema.ts";
 
 function row(person: string, llm: string, protocol: string, repeat: number, scores: number[]): TraitAssessmentRow {

@@ -1,5 +1,6 @@
 /** Report section for a `personax traits agreement --out` folder: agreement between LLMs per trait and their consistency. */
-import { agreementSvg, type AgreementReport } from "../../traits/agreement.ts";
+import type { AgreementReport } from "../../traits/agreement.ts";
+import { agreementSvg } from "../agreement-chart.ts";
 import { TRAIT_NAMES } from "../../traits/protocols.ts";
 import { htmlTable, svgFigure } from "../html.ts";
 import type { RunSection } from "./types.ts";
