@@ -13,6 +13,7 @@ import { Tensor } from "../../nn/tensor.ts";
 import { Rng } from "../../util/rng.ts";
 import { SMALL_SIDE, type VariantMnistData } from "../../synth/variant-mnist.ts";
 import { concatBlocks, encodeAll, gatherBlock, scaleBlock, scoreLatents, trainMiniBatches, type MethodRun, type MnistTrainBudget } from "./common.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 export const BETA = 4;
 const LATENTS = 4;
@@ -41,7 +42,7 @@ class BetaVae extends Module {
   }
 }
 
-export async function trainBetaVae(data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void): Promise<MethodRun> {
+export async function trainBetaVae(data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: ProgressCallback): Promise<MethodRun> {
   const rgb = SMALL_SIDE * SMALL_SIDE * 3;
   const x = concatBlocks([
     ...data.digitMeasurements.map((values) => ({ dim: rgb, values })),

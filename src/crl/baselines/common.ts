@@ -13,6 +13,7 @@ import { r2HeldOut, r2InSample } from "../metrics/r2.ts";
 import { UsageError } from "../../errors.ts";
 import type { CrlTrainResult } from "../train.ts";
 import { applyStandardization, columnMoments, fitStandardization, gatherRows, type ColumnStandardization } from "../train-data.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 /** The budget every method gets (the same encoder family in→128→64→out, optimiser, batches and epochs). */
 export interface MnistTrainBudget {
@@ -115,7 +116,7 @@ export async function trainMiniBatches(
   budget: MnistTrainBudget,
   rng: Rng,
   loss: (rows: number[], epochRng: Rng) => Tensor,
-  onProgress?: (epoch: number, total: number, note?: string) => void,
+  onProgress?: ProgressCallback,
 ): Promise<number> {
   const optimizer = new Adam(model.parameters(), { lr: budget.learningRate });
   let seconds = 0;

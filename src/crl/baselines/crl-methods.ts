@@ -19,6 +19,7 @@ import { trainCrl, type CrlTrainResult } from "../train.ts";
 import type { CrlMode, CrlModelConfig, CrlTrainConfig } from "../config.ts";
 import { variantMnistDataset, type VariantMnistData } from "../../synth/variant-mnist.ts";
 import { applyScale, fitScale, type MethodRun, type MnistTrainBudget } from "./common.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 /** Sun et al. 2025's variant-MNIST coefficients. */
 export const SUN_MNIST_COEFFICIENTS = { reconCoef: 2, klCoef: 1e-2, sparsityCoef: 1e-3 } as const;
@@ -64,7 +65,7 @@ export function mnistCrlConfigs(data: VariantMnistData, options: CrlMethodOption
 }
 
 export async function trainMnistCrl(
-  data: VariantMnistData, options: CrlMethodOptions, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void,
+  data: VariantMnistData, options: CrlMethodOptions, budget: MnistTrainBudget, seed: number, onProgress?: ProgressCallback,
 ): Promise<MethodRun & { training: CrlTrainResult }> {
   const { dataset, model, train, inputScales } = mnistCrlConfigs(data, options, budget, seed);
   const training = await trainCrl(dataset, model, train, { onProgress });

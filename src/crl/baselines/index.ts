@@ -9,13 +9,14 @@ import { trainBetaVae } from "./beta-vae.ts";
 import type { MethodRun, MnistTrainBudget } from "./common.ts";
 import { trainMnistCrl } from "./crl-methods.ts";
 import { trainMcl } from "./mcl.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 export interface MnistMethod {
   title: string;
   reference: string;
   /** The paper's reported numbers (PersonaX paper, variant-MNIST table), when it reports this method. */
   paper?: { r2: number; mcc: number };
-  train: (data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void) => Promise<MethodRun>;
+  train: (data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: ProgressCallback) => Promise<MethodRun>;
 }
 
 export const mnistMethods = {

@@ -16,6 +16,7 @@ import type { VariantMnistData } from "../../synth/variant-mnist.ts";
 import { SMALL_SIDE } from "../../synth/variant-mnist.ts";
 import { concatBlocks, encodeAll, gatherBlock, scaleBlock, scoreLatents, trainMiniBatches, type MethodRun, type MnistTrainBudget } from "./common.ts";
 import { symmetricInfoNce } from "./infonce.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 export const MCL_TAU = 1;
 
@@ -30,7 +31,7 @@ class MclModel extends Module {
   }
 }
 
-export async function trainMcl(data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: (e: number, t: number, note?: string) => void): Promise<MethodRun> {
+export async function trainMcl(data: VariantMnistData, budget: MnistTrainBudget, seed: number, onProgress?: ProgressCallback): Promise<MethodRun> {
   const rgb = SMALL_SIDE * SMALL_SIDE * 3;
   const x1 = concatBlocks(data.digitMeasurements.map((values) => scaleBlock({ dim: rgb, values }, data.trainRows, budget.scaling)), data.n);
   const x2 = scaleBlock({ dim: SMALL_SIDE * SMALL_SIDE, values: data.items }, data.trainRows, budget.scaling);

@@ -10,6 +10,7 @@ import { sampleRowsPng, tileGridPng } from "../../synth/variant-mnist-grid.ts";
 import { latentTraversals } from "./traversal.ts";
 import { MNIST_BUDGET, type MethodRun, type MnistTrainBudget } from "./common.ts";
 import { mnistMethods, type MnistMethodName } from "./index.ts";
+import type { ProgressCallback } from "../../util/progress.ts";
 
 export interface MnistRunOptions {
   method: MnistMethodName;
@@ -20,7 +21,7 @@ export interface MnistRunOptions {
   budget?: Partial<MnistTrainBudget>;
   /** Data already generated for this seed (the benchmark reuses it across methods). */
   data?: VariantMnistData;
-  onProgress?: (epoch: number, total: number, note?: string) => void;
+  onProgress?: ProgressCallback;
 }
 
 export interface MnistRunResult {
