@@ -5,6 +5,8 @@
  * Forward pass on a batch (mirrors the public code's `CausalMultimodal.forward`):
  *   1. one MLP autoencoder per measurement: x_{m,k} → [z_{m,k}, η_{m,k}] → x̂_{m,k};
  *      when sharedDim > 0, one more autoencoder on the concatenation of every input: → [s, η_s] → x̂_all
+ *      (default mode instead: every measurement's code is [ŝ_{m,k}, z_{m,k}, η_{m,k}], all of it decoded,
+ *      and the ŝ_{m,k} must agree; config `sharedEncoder`)
  *   2. z_all = [s, z_{1,1}, z_{2,1}, …]  (the first measurement of each modality)
  *   3. learnable adjacency A (L × L, init 0.5 + 1e-5·N(0,1), zero diagonal) masked strictly
  *      lower-triangular: j < i can be a parent of i (causal order = index order); |A_ij| ≤ edgeThreshold is
@@ -118,8 +120,13 @@ export class CrlModel extends Module {
   readonly sparsityForm: "l1" | "path";
   readonly residualIndependenceCoef: number;
   readonly contentCoef: number;
+  readonly contentGivenShared: boolean;
   readonly edgeThreshold: number;
+  /** How the learned graph orients edges inside a block (config `withinOrientation`; applied by latent-graph.ts). */
+  readonly withinOrientation: "index" | "anm";
   readonly independenceTarget: "inputs" | "latents" | "both";
+  /** Width of the ŝ head of every measurement encoder: sharedDim under the "per-modality" shared encoder, else 0. */
+  readonly sharedHeadDim: number;
   /** Draws the reparameterisation noise (variational mode). */
   private noiseRng: Rng;
 
@@ -151,7 +158,11 @@ export class CrlModel extends Module {
     this.sparsityForm = c.sparsity ?? MODE_DEFAULTS[c.mode].sparsity;
     this.residualIndependenceCoef = c.residualIndependenceCoef ?? MODE_DEFAULTS[c.mode].residualIndependenceCoef;
     this.contentCoef = c.contentCoef ?? MODE_DEFAULTS[c.mode].contentCoef;
+    this.contentGivenShared = c.contentGivenShared ?? MODE_DEFAULTS[c.mode].contentGivenShared;
     this.edgeThreshold = c.edgeThreshold ?? MODE_DEFAULTS[c.mode].edgeThreshold;
+    this.withinOrientation = c.withinOrientation ?? MODE_DEFAULTS[c.mode].withinOrientation;
+    this.sharedHeadDim = (c.sharedEncoder ?? MODE_DEFAULTS[c.mode].sharedEncoder) === "per-modality" ? c.sharedDim : 0;
+    const S = this.sharedHeadDim;
     const sparsityScope = c.sparsityScope ?? MODE_DEFAULTS[c.mode].sparsityScope;
     if (this.sparsityForm === "path" && c.mode === "faithful") throw new UsageError("sparsity \"path\" needs the default mode's differentiable parent gate", "use mode \"default\" or sparsity \"l1\"");
     this.noiseRng = rng.fork(5);
@@ -159,10 +170,10 @@ export class CrlModel extends Module {
     const encRng = rng.fork(1);
     const mlp = (widths: number[]) => new MLP(widths, encRng, { activation: c.activation, negativeSlope: 0.01, init: "xavier" });
     this.encoders = c.modalities.map((m, mi) => Array.from({ length: m.measurements }, (_, k) =>
-      this.module(`encoder_${mi}_${k}`, mlp([m.inputDim, ...c.hidden, codeWidth * (m.latentDim + c.noiseDim)]))));
+      this.module(`encoder_${mi}_${k}`, mlp([m.inputDim, ...c.hidden, codeWidth * (S + m.latentDim + c.noiseDim)]))));
     this.decoders = c.modalities.map((m, mi) => Array.from({ length: m.measurements }, (_, k) =>
-      this.module(`decoder_${mi}_${k}`, mlp([m.latentDim + c.noiseDim, ...[...c.hidden].reverse(), m.inputDim]))));
-    if (c.sharedDim > 0) {
+      this.module(`decoder_${mi}_${k}`, mlp([S + m.latentDim + c.noiseDim, ...[...c.hidden].reverse(), m.inputDim]))));
+    if (c.sharedDim > 0 && S === 0) {
       const total = c.modalities.reduce((s, m) => s + m.inputDim * m.measurements, 0);
       const hidden = c.sharedHidden ?? c.hidden;
       this.sharedEncoder = this.module("shared_encoder", mlp([total, ...hidden, codeWidth * (c.sharedDim + c.noiseDim)]));
@@ -229,12 +240,16 @@ export class CrlModel extends Module {
     }
     const consistencyTerms: Tensor[] = [];
     const modalityEtas: Array<{ modality: number; eta: Tensor }> = [];
+    const S = this.sharedHeadDim;
+    const sharedEstimates: Tensor[] = []; // ŝ_{m,k} of the per-modality shared heads
     c.modalities.forEach((m, mi) => {
       const zs: Tensor[] = [];
       batch[mi]!.forEach((x, k) => {
-        const code = this.sampleCode(this.encoders[mi]![k]!.forward(x), m.latentDim + c.noiseDim, entropyTerms);
-        zs.push(cols(code, 0, m.latentDim));
-        const eta = cols(code, m.latentDim, m.latentDim + c.noiseDim);
+        // Code layout: [ŝ_{m,k} (S), z_{m,k}, η_{m,k}].
+        const code = this.sampleCode(this.encoders[mi]![k]!.forward(x), S + m.latentDim + c.noiseDim, entropyTerms);
+        if (S > 0) sharedEstimates.push(cols(code, 0, S));
+        zs.push(cols(code, S, S + m.latentDim));
+        const eta = cols(code, S + m.latentDim, S + m.latentDim + c.noiseDim);
         etas.push(eta);
         modalityEtas.push({ modality: mi, eta });
         reconTerms.push(this.decoders[mi]![k]!.mseLoss(code, x)); // = mse(decoder.forward(code), x), last layer fused
@@ -249,6 +264,15 @@ export class CrlModel extends Module {
         consistencyTerms.push(scale(norms.reduce((s, t) => add(s, t)), 1 / norms.length));
       }
     });
+    if (S > 0) {
+      zParts.unshift(sharedEstimates[0]!);
+    }
+    if (sharedEstimates.length > 1) {
+      // Every measurement's ŝ must agree with the first (the one z_all uses); same form as the measurement term.
+      const first = sharedEstimates[0]!;
+      const gaps = sharedEstimates.slice(1).map((sk) => (this.consistencyForm === "mse" ? mse(sk, first) : sqrt(addScalar(sum(square(sub(sk, first))), 1e-12))));
+      consistencyTerms.push(scale(gaps.reduce((s, t) => add(s, t)), 1 / gaps.length));
+    }
     const zAll = concatCols(zParts);
     const recon = reconTerms.reduce((s, t) => add(s, t));
 
@@ -315,6 +339,8 @@ export class CrlModel extends Module {
     const rows = Math.min(this.config.independenceRows, zAll.rows);
     const head = (t: Tensor) => (rows < t.rows ? slice(t, 0, 0, rows) : t);
     const z = head(zAll);
+    const sharedDim = this.config.sharedDim;
+    const givenShared = this.contentGivenShared && sharedDim > 0 ? cols(z, 0, sharedDim).detach() : undefined;
     let total: Tensor | undefined;
     this.config.modalities.forEach((_, mi) => {
       const others = batch.filter((__, o) => o !== mi).map((measurements) => head(measurements[0]!));
@@ -322,7 +348,7 @@ export class CrlModel extends Module {
       const target = constantCentredGram(concatCols(others));
       this.owner.forEach((o, i) => {
         if (o !== mi) return;
-        const term = normalizedHsic(cols(z, i, i + 1), target);
+        const term = normalizedHsic(givenShared ? concatCols([cols(z, i, i + 1), givenShared]) : cols(z, i, i + 1), target);
         total = total ? add(total, term) : term;
       });
     });
@@ -400,8 +426,13 @@ export class CrlModel extends Module {
       const c = this.config;
       this.checkBatch(batch);
       const parts: Tensor[] = [];
+      const S = this.sharedHeadDim;
       if (this.sharedEncoder) parts.push(cols(this.sharedEncoder.forward(concatCols(batch.flat())), 0, c.sharedDim));
-      c.modalities.forEach((m, mi) => parts.push(cols(this.encoders[mi]![0]!.forward(batch[mi]![0]!), 0, m.latentDim)));
+      c.modalities.forEach((m, mi) => {
+        const out = this.encoders[mi]![0]!.forward(batch[mi]![0]!);
+        if (S > 0 && mi === 0) parts.push(cols(out, 0, S));
+        parts.push(cols(out, S, S + m.latentDim));
+      });
       return concatCols(parts);
     });
   }

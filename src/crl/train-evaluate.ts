@@ -9,6 +9,7 @@ import type { CrlDataset } from "./data.ts";
 import { mcc } from "./metrics/mcc.ts";
 import { r2HeldOut, r2InSample } from "./metrics/r2.ts";
 import { alignToTruth, shd } from "./metrics/shd.ts";
+import { learnedLatentGraph } from "./latent-graph.ts";
 import type { CrlBatch, CrlModel } from "./model.ts";
 import { pickRows } from "./train-data.ts";
 
@@ -58,7 +59,7 @@ export function evaluatePoint(
       point.r2HeldOut = r2HeldOut(truthEval, learned, { maxRows: cfg.r2MaxRows, rng: rng.fork(1) }).r2;
     }
     if (data.truth?.adjacency) {
-      point.shd = shd(data.truth.adjacency, alignToTruth(model.learnedAdjacency(), match.rowInd, match.colInd, truthEval.cols));
+      point.shd = shd(data.truth.adjacency, alignToTruth(learnedLatentGraph(model, learned), match.rowInd, match.colInd, truthEval.cols));
     }
   }
   return point;
@@ -92,7 +93,7 @@ export class ValidationPatience {
 }
 
 /**
- * The trained model's outputs: z_all of every dataset row (n × L, in row order), its learned adjacency,
+ * The trained model's outputs: z_all of every dataset row (n × L, in row order), its learned graph (latent-graph.ts),
  * and (ground truth only) that adjacency in the truth's latent order via the MCC matching on the
  * evaluation rows.
  */
@@ -106,7 +107,7 @@ export function finalOutputs(
   const n = data.nRows;
   const z = model.encode(gather(Array.from({ length: n }, (_, i) => i)));
   const latents: Matrix = { rows: n, cols: z.cols, data: Float64Array.from(z.data) };
-  const learnedAdjacency = model.learnedAdjacency();
+  const learnedAdjacency = learnedLatentGraph(model, pickRows(latents, evalRows));
   let alignedAdjacency: number[][] | undefined;
   if (data.truth && truthEval) {
     const match = mcc(truthEval, pickRows(latents, evalRows));

@@ -107,11 +107,14 @@ test("d loss / d A matches a finite difference (default mode, deterministic enco
 test("learnedAdjacency keeps j → i only for j < i above the threshold", () => {
   const model = new CrlModel(config({ mode: "default" }), new Rng(6));
   const L = model.nLatents;
+  // π_i = Σ_h |w_in[h,i]|·|w_out[h,i]| = 1, so the path-norm edge strength |A_ij|·π_i is |A_ij|.
+  model.parentP.data.fill(1);
+  model.parentOutW.data.fill(1 / model.config.parentHidden);
   const a = model.adjacencyParam.data;
   a.fill(0);
-  a[3 * L + 1] = 0.3; // image_z1 → text_z1
-  a[4 * L + 2] = -0.2; // image_z2 → text_z2 (negative gate weight)
-  a[2 * L + 1] = 0.005; // below the 0.01 threshold
+  a[3 * L + 1] = 0.5; // image_z1 → text_z1
+  a[4 * L + 2] = -0.4; // image_z2 → text_z2 (negative gate weight)
+  a[2 * L + 1] = 0.2; // below the default mode's 0.3 threshold
   a[1 * L + 3] = 0.9; // upper triangle: never an edge
   const adj = model.learnedAdjacency();
   assert.equal(adj[1]![3], 1);
@@ -130,4 +133,49 @@ test("CrlModel rejects a config without enough latents and a batch of the wrong 
   const wrong = batch(model, 4);
   wrong[1] = [new Tensor(new Float32Array(4 * 7), [4, 7])];
   assert.throws(() => model.forward(wrong), /expects 5/);
+});
+
+test("default mode with a shared latent: each measurement encoder outputs ŝ, its decoder reads it, and the ŝ must agree", () => {
+  const model = new CrlModel(config({ mode: "default", variational: false }), new Rng(8));
+  assert.equal(model.sharedEncoder, undefined, "no joint shared autoencoder");
+  assert.equal(model.sharedHeadDim, 1);
+  const x = batch(model, 12, 9);
+  // Code of measurement (m, k): [ŝ, z_1, z_2, η].
+  const codes = model.config.modalities.map((_, m) => x[m]!.map((xk, k) => model.encoders[m]![k]!.forward(xk).data));
+  const column = (code: Float32Array, c: number) => Array.from({ length: 12 }, (_, r) => code[r * 4 + c]!);
+  const z = model.encode(x);
+  assert.deepEqual(Array.from({ length: 12 }, (_, r) => z.data[r * 5]!), column(codes[0]![0]!, 0), "z_all's s is the first image measurement's ŝ");
+  assert.deepEqual(Array.from({ length: 12 }, (_, r) => z.data[r * 5 + 3]!), column(codes[1]![0]!, 1), "text_z1 follows the ŝ head");
+  const mse = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length;
+  const gap = (m: number, k: number, cols: number[]) => mse(cols.flatMap((c) => column(codes[m]![k]!, c)), cols.flatMap((c) => column(codes[0]![0]!, c)));
+  // Image measurements agree on z (k = 2, 3 against 1); every other ŝ against the first.
+  const expected = (gap(0, 1, [1, 2]) + gap(0, 2, [1, 2])) / 2 + (gap(0, 1, [0]) + gap(0, 2, [0]) + gap(1, 0, [0])) / 3;
+  const out = model.forward(x);
+  assert.ok(Math.abs(out.consistency - expected) <= 1e-5 * expected, `consistency ${out.consistency} vs ${expected}`);
+  // The decoder of text reads [ŝ, z_1, z_2, η]: changing only the ŝ input changes its reconstruction.
+  const decoder = model.decoders[1]![0]!;
+  const input = new Tensor(Float32Array.from(codes[1]![0]!), [12, 4]);
+  const moved = new Tensor(Float32Array.from(codes[1]![0]!, (v, i) => (i % 4 === 0 ? v + 1 : v)), [12, 4]);
+  assert.notDeepEqual(decoder.forward(input).data, decoder.forward(moved).data);
+  const faithful = new CrlModel(config({ mode: "faithful" }), new Rng(8));
+  assert.ok(faithful.sharedEncoder, "faithful keeps the reference's joint shared autoencoder");
+  assert.equal(faithful.sharedHeadDim, 0);
+});
+
+test("with a shared latent, contentGivenShared measures each modality latent's content jointly with ŝ", async () => {
+  const { constantCentredGram, normalizedHsic } = await import("../../src/crl/dependence.ts");
+  const { concat, slice } = await import("../../src/nn/ops/index.ts");
+  const only = { reconCoef: 0, klCoef: 0, sparsityCoef: 0, consistencyCoef: 0, independenceCoef: 0, contentCoef: 1, variational: false } as const;
+  const x = batch(new CrlModel(config(), new Rng(0)), 16, 3);
+  for (const givenShared of [true, false]) {
+    const model = new CrlModel(config({ mode: "default", ...only, contentGivenShared: givenShared }), new Rng(10));
+    const z = model.encode(x);
+    const column = (i: number) => slice(z, 1, i, i + 1);
+    const input = (i: number) => (givenShared ? concat([column(i), column(0)], 1) : column(i));
+    const image = constantCentredGram(x[1]![0]!); // the other modality of image latents is text
+    const text = constantCentredGram(x[0]![0]!);
+    const expected = [1, 2].reduce((s, i) => s + normalizedHsic(input(i), image).item(), 0) + [3, 4].reduce((s, i) => s + normalizedHsic(input(i), text).item(), 0);
+    const loss = model.evaluate(x).loss.item();
+    assert.ok(Math.abs(loss + expected) <= 1e-5, `given ŝ ${givenShared}: loss ${loss}, expected −${expected}`);
+  }
 });
