@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- scale`: throughput of queue workers (`personax worker`, one process each, started from
  * source like the tests) against a local Redis. CPU: a CPU-bound Level I matrix (KCI, 5 traits × 4 features,
- * synthetic athle table at n = 20,000: 20 jobs) with 1 and then 2 single-thread workers; goal ≥ 1.7× on 2 cores.
+ * synthetic athle table at n = 20,000: 20 jobs) with 1 and then 2 single-thread workers (OPENBLAS_NUM_THREADS=1, one
+ * core each); goal ≥ 1.7× on 2 cores.
  * LLM: 160 inference tasks against the fake OpenAI-compatible server with 200 ms latency, 2 calls at a time per
  * worker, a shared rate limit of 25 requests/s: throughput should grow with workers (≈ 10/s each) up to the limit.
  * Workers are added one at a time and stay; each measurement follows a warm-up. The machine is shared: the load
@@ -33,7 +34,9 @@ export default async function scaleBench(): Promise<Record<string, unknown>> {
 
   const redis = await startRedis();
   const server = await startFakeLlmServer("openai", { latencyMs: LLM_LATENCY_MS });
-  const env = { ...process.env, FAKE_OPENAI_KEY: "sk-bench-not-a-real-key" };
+  // One core per worker: OpenBLAS (and the addon's helper threads, which follow it) single-threaded, so that
+  // one worker does not already use both cores and the ratio measures spreading work over workers.
+  const env = { ...process.env, FAKE_OPENAI_KEY: "sk-bench-not-a-real-key", OPENBLAS_NUM_THREADS: "1" };
   const workers: Array<ReturnType<typeof startWorker>> = [];
   const queue = await JobQueue.open({ redisUrl: redis.url });
   const load = () => +loadavg()[0]!.toFixed(2);

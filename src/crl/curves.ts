@@ -37,7 +37,7 @@ export function metricChartSvg(result: Pick<CrlTrainResult, "curve">, title = "C
 }
 
 /** Writes curves.json, loss.svg/png and (with truth) metrics.svg/png into `dir`; returns the paths. */
-export async function saveCurves(dir: string, result: CrlTrainResult): Promise<string[]> {
+export async function saveCurves(dir: string, result: Pick<CrlTrainResult, "curve" | "epochs" | "best" | "final" | "secondsPerEpoch" | "stoppedEarly">): Promise<string[]> {
   const folder = await openOutputFolder(dir);
   const put = folder.put;
   await put("curves.json", JSON.stringify({

@@ -12,6 +12,7 @@ import { knowledgeFromSpec, type KnowledgeSpec } from "../discovery/knowledge.ts
 import type { UcPriority, UcRule } from "../discovery/pc/colliders.ts";
 import { fromColumns, type Matrix } from "../linalg/matrix.ts";
 import { Rng } from "../util/rng.ts";
+import type { CaseRunSpec, CaseRunSummary } from "./crl-sweep.ts";
 import type { NamedColumns } from "./data-blob.ts";
 
 export interface Level1CellPayload { data: string; task: CellTask }
@@ -64,9 +65,22 @@ export function runPcReplicateJob(p: PcReplicatePayload, shared: SharedData): Ed
     { alpha: p.alpha, depth: p.depth, knowledge, ucRule: p.ucRule, ucPriority: p.ucPriority, faithful: p.faithful }, new Rng(p.seed), p.replicate);
 }
 
-/** CPU job kinds by name; each reads the shared data blob its payload names. */
+/** A CRL run of a synthetic case: draws its own data from the seed, so it needs no shared data. */
+async function runCrlCaseJob(spec: CaseRunSpec): Promise<CaseRunSummary> {
+  // Loaded on the first CRL job: threads that serve only Level I and PC jobs never load the training code.
+  const { runCaseSpec } = await import("./crl-sweep.ts");
+  return runCaseSpec(spec);
+}
+
+/** CPU job kinds by name; each reads the shared data blob its payload names (if it names one). */
 export const computeJobs = {
-  "level1-cell": (payload: unknown, shared: SharedData) => runLevel1CellJob(payload as Level1CellPayload, shared),
-  "pc-replicate": (payload: unknown, shared: SharedData) => runPcReplicateJob(payload as PcReplicatePayload, shared),
-} as const;
+  "level1-cell": (payload: unknown, shared?: SharedData) => runLevel1CellJob(payload as Level1CellPayload, needData(shared)),
+  "pc-replicate": (payload: unknown, shared?: SharedData) => runPcReplicateJob(payload as PcReplicatePayload, needData(shared)),
+  "crl-run": (payload: unknown) => runCrlCaseJob(payload as CaseRunSpec),
+} as const satisfies Record<string, (payload: unknown, shared?: SharedData) => unknown>;
+
+function needData(shared: SharedData | undefined): SharedData {
+  if (!shared) throw new Error("job payload names no data");
+  return shared;
+}
 export type ComputeJobKind = keyof typeof computeJobs;

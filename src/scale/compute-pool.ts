@@ -1,4 +1,5 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../util/worker-entry.ts";
 import type { ComputeJobKind } from "./compute-jobs.ts";
 import { NO_DATA, type ComputeReply, type ComputeRequest } from "./compute-protocol.ts";
 
@@ -19,14 +20,15 @@ export class ComputePool {
     this.idle.push(...this.slots);
   }
 
-  async run(kind: ComputeJobKind, payload: unknown, dataId: string, data: () => Promise<Uint8Array>): Promise<unknown> {
+  /** Runs a job on a free thread; `shared` names the data it reads and fetches it (absent for jobs that need none). */
+  async run(kind: ComputeJobKind, payload: unknown, shared?: { id: string; bytes: () => Promise<Uint8Array> }): Promise<unknown> {
     const slot = this.idle.pop() ?? await new Promise<Slot>((resolve) => this.waiting.push(resolve));
     try {
-      const request: ComputeRequest = { seq: ++this.seq, kind, payload, dataId };
-      if (!slot.holds.has(dataId)) request.dataBytes = await data();
+      const request: ComputeRequest = { seq: ++this.seq, kind, payload, dataId: shared?.id };
+      if (shared && !slot.holds.has(shared.id)) request.dataBytes = await shared.bytes();
       let reply = await slot.call(request);
-      if (!reply.ok && reply.error.code === NO_DATA) reply = await slot.call({ ...request, seq: ++this.seq, dataBytes: await data() });
-      slot.holds.add(dataId);
+      if (shared && !reply.ok && reply.error.code === NO_DATA) reply = await slot.call({ ...request, seq: ++this.seq, dataBytes: await shared.bytes() });
+      if (shared) slot.holds.add(shared.id);
       if (!reply.ok) throw Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code });
       return reply.result;
     } finally {
@@ -56,8 +58,8 @@ class Slot {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    // A .mjs entry that registers tsx, since threads do not inherit the main thread's loader.
-    const worker = new Worker(new URL("./compute-thread.mjs", import.meta.url));
+    // compute-thread.js next to the compiled pool when installed; the .ts through tsx in the source tree.
+    const worker = startWorker(import.meta.url, "compute-thread");
     worker.on("message", (reply: ComputeReply) => {
       const p = this.pending;
       this.pending = undefined;

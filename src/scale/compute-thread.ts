@@ -8,11 +8,13 @@ import { decodeColumns } from "./data-blob.ts";
 const MAX_CACHED = 4;
 const cache = new Map<string, SharedData>();
 
-parentPort!.on("message", (request: ComputeRequest) => {
+parentPort!.on("message", (request: ComputeRequest) => { void serve(request); });
+
+async function serve(request: ComputeRequest): Promise<void> {
   let reply: ComputeReply;
   try {
-    let shared = cache.get(request.dataId);
-    if (!shared) {
+    let shared = request.dataId === undefined ? undefined : cache.get(request.dataId);
+    if (!shared && request.dataId !== undefined) {
       if (!request.dataBytes) {
         parentPort!.postMessage({ seq: request.seq, ok: false, error: { name: "Error", message: "data not held", code: NO_DATA } } satisfies ComputeReply);
         return;
@@ -21,10 +23,10 @@ parentPort!.on("message", (request: ComputeRequest) => {
       cache.set(request.dataId, shared);
       if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
     }
-    reply = { seq: request.seq, ok: true, result: computeJobs[request.kind](request.payload, shared) };
+    reply = { seq: request.seq, ok: true, result: await computeJobs[request.kind](request.payload, shared) };
   } catch (error) {
     const e = error as Error & { code?: string };
     reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message, code: e.code } };
   }
   parentPort!.postMessage(reply);
-});
+}

@@ -86,8 +86,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
   workers.set(CPU_QUEUE, count(new Worker(CPU_QUEUE, async (job, token) => {
     const envelope = await accept(job, token);
     if (!(envelope.kind in computeJobs)) throw new UnrecoverableError(`job ${job.id}: unknown CPU job kind "${envelope.kind}"`);
-    const dataId = (envelope.payload as { data: string }).data;
-    return pool.run(envelope.kind as ComputeJobKind, envelope.payload, dataId, () => blobs.get(dataId));
+    const dataId = (envelope.payload as { data?: string }).data;
+    return pool.run(envelope.kind as ComputeJobKind, envelope.payload, dataId === undefined ? undefined : { id: dataId, bytes: () => blobs.get(dataId) });
   }, { ...workerOptions, concurrency })));
 
   const llmConcurrency = Math.max(1, options.llmConcurrency ?? 8);

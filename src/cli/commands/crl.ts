@@ -8,7 +8,8 @@ import { UsageError } from "../../errors.ts";
 import { interpretCrlRun, scoreInterpretation } from "../../crl/interpret.ts";
 import { CrlMode } from "../../crl/config.ts";
 import { loadCrlRunConfig, runCrlFromConfig } from "../../crl/run-config.ts";
-import { runSyntheticCase, syntheticTrainDefaults } from "../../crl/synthetic-run.ts";
+import { syntheticTrainDefaults } from "../../crl/synthetic-run.ts";
+import { parseSeedList, runCaseSweepLocally, runCaseSweepOnQueue, sweepStats, type CaseRunSpec, type CaseRunSummary, type SweepStats } from "../../scale/crl-sweep.ts";
 import { evaluateCrlRun } from "../../crl/evaluate.ts";
 import { saveCurves } from "../../crl/curves.ts";
 import { crlCaseIds } from "../../synth/crl-cases.ts";
@@ -22,11 +23,13 @@ const TrainOptions = z.object({ config: z.string().min(1), json: z.boolean() });
 const EvalOptions = z.object({ run: z.string().min(1), truth: z.string().optional(), method: z.enum(["pearson", "spearman"]), out: z.string().optional(), json: z.boolean() });
 const BenchCaseOptions = z.object({
   seed: seedOption,
+  seeds: z.string().optional(),
   mode: CrlMode,
   epochs: z.coerce.number().int().min(1).optional(),
   lr: z.coerce.number().gt(0).optional(),
   batchSize: z.coerce.number().int().min(0).optional(),
   n: z.coerce.number().int().min(50).optional(),
+  queue: z.string().min(1).optional(),
   out: z.string().optional(),
   json: z.boolean(),
 });
@@ -40,7 +43,7 @@ const BenchMnistOptions = z.object({
   json: z.boolean(),
 });
 
-const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(3));
+const fmt = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(3));
 
 export const crlCommand = (io: CliIo) => {
   const crl = new Command("crl").description("Level II: causal representation learning (train, evaluate, synthetic benchmark cases)");
@@ -92,44 +95,59 @@ export const crlCommand = (io: CliIo) => {
     });
 
   crl.command("bench-case")
-    .description(`train on one seeded replicate of a synthetic benchmark case (${crlCaseIds.join(", ")}) and report MCC/R²`)
+    .description(`train on seeded replicates of a synthetic benchmark case (${crlCaseIds.join(", ")}) and report MCC/R² (mean, spread and worst over --seeds)`)
     .argument("<case>", `case id: ${crlCaseIds.join(", ")}`)
     .option("--seed <n>", "random seed (data and training)", "1")
+    .option("--seeds <list>", "a sweep over seeds instead, e.g. 1-10 or 1,4,9: one run per seed")
     .option("--mode <mode>", "default or faithful (the public code's behaviour)", "default")
     .option("--epochs <n>", "training epochs (default: the benchmark's)")
     .option("--lr <rate>", "learning rate")
     .option("--batch-size <n>", "mini-batch size (0 = full batch)")
     .option("--n <rows>", "rows to generate (default 10,000)")
-    .option("--out <dir>", "save curves (JSON, SVG, PNG) here")
+    .option("--queue <url>", "run each seed as a job on queue workers ('personax worker') through this Redis")
+    .option("--out <dir>", "save curves (JSON, SVG, PNG) here (one sub-folder per seed in a sweep)")
     .option("--json", "print JSON", false)
     .action(async (caseId: string, raw) => {
       const opts = parseOptions(BenchCaseOptions, raw, "crl bench-case");
-      const defaults = syntheticTrainDefaults(opts.mode);
-      const epochs = opts.epochs ?? defaults.epochs;
-      const bar = io.progress({ label: `crl case ${caseId} (${opts.mode})`, total: epochs, unit: "epochs" });
-      const result = await runSyntheticCase({
-        caseId,
-        seed: opts.seed,
-        mode: opts.mode,
-        nSamples: opts.n,
-        train: {
-          epochs,
-          ...(opts.lr !== undefined ? { learningRate: opts.lr } : {}),
-          ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
-        },
-        callbacks: { onProgress: bar.callback },
-      });
-      bar.finish();
-      const files = opts.out ? await saveCurves(resolve(opts.out), result.training) : [];
-      const summary = {
-        case: caseId, seed: opts.seed, mode: opts.mode, epochs: result.epochs, mcc: result.mcc, r2: result.r2, r2HeldOut: result.r2HeldOut,
-        shd: result.shd, bestMcc: result.bestMcc, bestEpoch: result.bestEpoch, secondsPerEpoch: result.secondsPerEpoch, files,
-      };
-      if (opts.json) io.out(JSON.stringify(summary, null, 2));
+      if (!(crlCaseIds as readonly string[]).includes(caseId)) throw new UsageError(`personax crl bench-case: unknown case "${caseId}"`, `use one of ${crlCaseIds.join(", ")}`);
+      const sweep = opts.seeds !== undefined;
+      if (sweep && raw.seed !== "1") throw new UsageError("personax crl bench-case: --seed and --seeds go separately", "pass --seeds for a sweep, --seed for one run");
+      const seeds = sweep ? parseSeedList(opts.seeds!) : [opts.seed];
+      const epochs = opts.epochs ?? syntheticTrainDefaults(opts.mode).epochs;
+      const specs: CaseRunSpec[] = seeds.map((seed) => ({
+        caseId, seed, mode: opts.mode, nSamples: opts.n,
+        train: { epochs, ...(opts.lr !== undefined ? { learningRate: opts.lr } : {}), ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}) },
+      }));
+      const line = (r: CaseRunSummary) => `case ${caseId}, seed ${r.seed}, ${opts.mode} mode, ${r.epochs} epochs (${r.secondsPerEpoch.toFixed(2)} s/epoch): ` +
+        `MCC ${fmt(r.mcc)} (best ${fmt(r.bestMcc)} at epoch ${r.bestEpoch}), R² ${fmt(r.r2)} in-sample / ${fmt(r.r2HeldOut)} held-out` + (r.shd !== undefined ? `, SHD ${r.shd}` : "");
+      let runs: CaseRunSummary[];
+      if (opts.queue) {
+        const bar = io.progress({ label: `crl case ${caseId} (${opts.mode}) on the queue`, total: specs.length, unit: "runs" });
+        const { JobQueue } = await import("../../scale/producer.ts"); // BullMQ loads only for --queue
+        const queue = await JobQueue.open({ redisUrl: opts.queue, onEvent: (m) => io.err(m) });
+        runs = await runCaseSweepOnQueue(queue, specs, (_, done) => bar.update(done, specs.length)).finally(() => queue.close());
+        bar.finish();
+      } else {
+        const bar = io.progress({ label: `crl case ${caseId} (${opts.mode})`, total: epochs * specs.length, unit: "epochs" });
+        runs = await runCaseSweepLocally(specs, bar.callback);
+        bar.finish();
+      }
+      const files: string[] = [];
+      for (const r of runs) if (opts.out) files.push(...await saveCurves(resolve(opts.out, sweep ? `seed-${r.seed}` : "."), r.curves));
+      const brief = (r: CaseRunSummary) => ({ ...r, curves: undefined });
+      if (!sweep) {
+        const r = runs[0]!;
+        if (opts.json) io.out(JSON.stringify({ ...brief(r), files }, null, 2));
+        else io.out(line(r) + (files.length ? `\ncurves: ${join(resolve(opts.out!), "curves.json")}` : ""));
+        return;
+      }
+      const stats = { mcc: sweepStats(runs, "mcc"), r2: sweepStats(runs, "r2"), r2HeldOut: sweepStats(runs, "r2HeldOut") };
+      if (opts.json) io.out(JSON.stringify({ case: caseId, mode: opts.mode, seeds, stats, runs: runs.map(brief), files }, null, 2));
       else {
-        io.out(`case ${caseId}, seed ${opts.seed}, ${opts.mode} mode, ${result.epochs} epochs (${result.secondsPerEpoch.toFixed(2)} s/epoch): ` +
-          `MCC ${fmt(result.mcc)} (best ${fmt(result.bestMcc)} at epoch ${result.bestEpoch}), R² ${fmt(result.r2)} in-sample / ${fmt(result.r2HeldOut)} held-out` +
-          (result.shd !== undefined ? `, SHD ${result.shd}` : "") + (files.length ? `\ncurves: ${join(resolve(opts.out!), "curves.json")}` : ""));
+        const stat = (name: string, s: SweepStats | undefined) => s ? `${name} ${fmt(s.mean)} ± ${fmt(s.sd)} (min ${fmt(s.min)} at seed ${s.worstSeed}, max ${fmt(s.max)})` : `${name} n/a`;
+        io.out([...runs.map(line),
+          `${runs.length} seeds: ${stat("MCC", stats.mcc)}; ${stat("R² in-sample", stats.r2)}; ${stat("R² held-out", stats.r2HeldOut)}`,
+          ...(files.length ? [`curves under ${resolve(opts.out!)}/seed-*/`] : [])].join("\n"));
       }
     });
 

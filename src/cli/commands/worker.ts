@@ -14,7 +14,7 @@ const Options = z.object({
 
 export const workerCommand = (io: CliIo) =>
   new Command("worker")
-    .description("run queued jobs (Level I cells, PC bootstrap replicates, LLM calls) from producers started with --queue; stops on Ctrl-C / SIGTERM after its active jobs")
+    .description("run queued jobs (Level I cells, PC bootstrap replicates, CRL runs, LLM calls) from producers started with --queue; stops on Ctrl-C / SIGTERM after its active jobs")
     .requiredOption("--redis <url>", "the Redis the producers use, e.g. redis://10.0.0.5:6379")
     .option("--concurrency <n>", "CPU jobs at once, one thread each (default: the number of cores)")
     .option("--llm-concurrency <n>", "LLM calls at once per model (the producer's rate limit is shared by all workers)", "8")
