@@ -312,8 +312,9 @@ export class CrlModel extends Module {
     const sparsity = this.sparsityPenalty();
     const consistency = consistencyTerms.length ? consistencyTerms.reduce((s, t) => add(s, t)) : undefined;
 
-    const independence = this.independenceCoef > 0 ? this.independenceTerm(batch, zAll, modalityEtas) : undefined;
-    const content = this.contentCoef > 0 ? this.contentTerm(batch, zAll) : undefined;
+    const inputGrams: InputGrams = new Map(); // shared by the two terms: the Gram is the same, its cost quadratic in rows
+    const independence = this.independenceCoef > 0 ? this.independenceTerm(batch, zAll, modalityEtas, inputGrams) : undefined;
+    const content = this.contentCoef > 0 ? this.contentTerm(batch, zAll, inputGrams) : undefined;
 
     let loss = add(scale(recon, c.reconCoef), scale(nll, c.klCoef * this.priorWeight));
     loss = add(loss, scale(sparsity, c.sparsityCoef));
@@ -335,7 +336,7 @@ export class CrlModel extends Module {
   }
 
   /** Σ over modality latents i of HSIC(ẑ_i, the other modalities' inputs) on the first `independenceRows` rows. */
-  private contentTerm(batch: CrlBatch, zAll: Tensor): Tensor | undefined {
+  private contentTerm(batch: CrlBatch, zAll: Tensor, inputGrams: InputGrams): Tensor | undefined {
     const rows = Math.min(this.config.independenceRows, zAll.rows);
     const head = (t: Tensor) => (rows < t.rows ? slice(t, 0, 0, rows) : t);
     const z = head(zAll);
@@ -343,9 +344,8 @@ export class CrlModel extends Module {
     const givenShared = this.contentGivenShared && sharedDim > 0 ? cols(z, 0, sharedDim).detach() : undefined;
     let total: Tensor | undefined;
     this.config.modalities.forEach((_, mi) => {
-      const others = batch.filter((__, o) => o !== mi).map((measurements) => head(measurements[0]!));
-      if (others.length === 0) return;
-      const target = constantCentredGram(concatCols(others));
+      const target = othersInputGram(batch, rows, mi, inputGrams);
+      if (!target) return;
       this.owner.forEach((o, i) => {
         if (o !== mi) return;
         const term = normalizedHsic(givenShared ? concatCols([cols(z, i, i + 1), givenShared]) : cols(z, i, i + 1), target);
@@ -373,26 +373,16 @@ export class CrlModel extends Module {
    * Σ_{m,k} HSIC(η̂_{m,k}, target_m) on the first `independenceRows` rows: target_m is the other modalities'
    * inputs and/or every learned latent (detached, so the term moves η̂ and not what it is compared with).
    */
-  private independenceTerm(batch: CrlBatch, zAll: Tensor, modalityEtas: Array<{ modality: number; eta: Tensor }>): Tensor | undefined {
+  private independenceTerm(batch: CrlBatch, zAll: Tensor, modalityEtas: Array<{ modality: number; eta: Tensor }>, inputGrams: InputGrams): Tensor | undefined {
     const rows = Math.min(this.config.independenceRows, zAll.rows);
     const head = (t: Tensor) => (rows < t.rows ? slice(t, 0, 0, rows) : t);
     const target = this.independenceTarget;
     const latentGram = target === "inputs" ? undefined : constantCentredGram(head(zAll.detach()));
-    const inputGrams = new Map<number, CentredGram>();
-    const inputGram = (mi: number) => {
-      let g = inputGrams.get(mi);
-      if (!g) {
-        const others = batch.filter((_, o) => o !== mi).map((measurements) => head(measurements[0]!));
-        if (others.length === 0) return undefined;
-        inputGrams.set(mi, (g = constantCentredGram(concatCols(others))));
-      }
-      return g;
-    };
     let total: Tensor | undefined;
     for (const { modality, eta } of modalityEtas) {
       const etaRows = head(eta);
       const terms: Tensor[] = [];
-      const fromInputs = target === "latents" ? undefined : inputGram(modality);
+      const fromInputs = target === "latents" ? undefined : othersInputGram(batch, rows, modality, inputGrams);
       if (fromInputs) terms.push(normalizedHsic(etaRows, fromInputs));
       if (latentGram) terms.push(normalizedHsic(etaRows, latentGram));
       for (const t of terms) total = total ? add(total, t) : t;
@@ -541,4 +531,16 @@ export class CrlModel extends Module {
       for (const x of batch[mi]!) if (x.cols !== m.inputDim) throw new UsageError(`modality "${m.name}": inputs have ${x.cols} columns, the model expects ${m.inputDim}`);
     });
   }
+}
+
+/** Centred Gram matrices of the other modalities' inputs, by modality, for one batch (undefined: no other modality). */
+type InputGrams = Map<number, CentredGram | undefined>;
+
+/** The centred Gram of the other modalities' first measurements on the batch's first `rows` rows, computed once per batch. */
+function othersInputGram(batch: CrlBatch, rows: number, mi: number, cache: InputGrams): CentredGram | undefined {
+  if (!cache.has(mi)) {
+    const others = batch.filter((_, o) => o !== mi).map((measurements) => (rows < measurements[0]!.rows ? slice(measurements[0]!, 0, 0, rows) : measurements[0]!));
+    cache.set(mi, others.length ? constantCentredGram(concatCols(others)) : undefined);
+  }
+  return cache.get(mi);
 }
