@@ -33,7 +33,7 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import("./level1.ts")).level1Command },
   { name: "crl", summary: "Level II: causal representation learning (train, evaluate, synthetic benchmark cases)",
     load: async () => (await import("./crl.ts")).crlCommand },
-  { name: "worker", summary: "run queued jobs (Level I cells, PC bootstrap replicates, LLM calls) from producers started with --queue; stops on Ctrl-C / SIGTERM after its active jobs",
+  { name: "worker", summary: "run queued jobs (Level I cells, PC bootstrap replicates, CRL runs, LLM calls) from producers started with --queue; stops on Ctrl-C / SIGTERM after its active jobs",
     load: async () => (await import("./worker.ts")).workerCommand },
   { name: "report", summary: "one self-contained HTML report from output folders of level1, discover pc, crl train/eval, traits agreement, embed",
     load: async () => (await import("./report.ts")).reportCommand },
