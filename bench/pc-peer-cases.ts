@@ -1,52 +1,25 @@
 /**
- * The cases of `npm run bench -- pc-peer`: causal-learn's own PC test suite (tests/TestPC.py) rebuilt
- * on data that PersonaX generates itself. The bnlearn cases are "bnlearn-shaped": a random DAG with the
- * network's node count, arc count and largest in-degree, and its variables' cardinalities, with random
- * CPTs (Dirichlet(1)) and 10,000 forward-sampled rows. They are not the bnlearn networks nor their data,
- * so graphs and timings are comparable between the two tools on the same data, not with causal-learn's
- * published numbers. The `linear_10` and `discrete_10` cases mirror data_linear_10 / data_discrete_10
- * (20 nodes, 30 arcs, 10,000 rows; linear-Gaussian and binary) under the settings TestPC.py uses.
+ * The cases of `npm run bench -- pc-peer`: causal-learn's own PC test suite (tests/TestPC.py) on its own
+ * stored data, shipped gzipped in bench/data/causal-learn/ (MIT, see the LICENSE there; causal-learn @
+ * e30895b7, the md5 sums its tests check are in README.md): the bnlearn networks sampled at 10,000 rows
+ * (tests/TestData/bnlearn_discrete_10000/data) with chi-square, data_linear_10 with Fisher-z under every
+ * uc_rule / uc_priority and depth limit TestPC.py tries, and data_discrete_10 with chi-square and G-square.
  */
-import { randomDagWithArcs, sampleDiscrete, sampleLinearGaussian } from "../src/discovery/random-dag.ts";
-import type { Matrix } from "../src/linalg/matrix.ts";
-import { Rng } from "../src/util/rng.ts";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 
-export interface NetworkShape {
-  arcs: number;
-  maxParents: number;
-  cardinalities: number[];
-}
+const dataDir = join(dirname(fileURLToPath(import.meta.url)), "data", "causal-learn");
 
-/** Node count = cardinalities.length. Shapes read off the bnlearn networks causal-learn's tests use. */
-export const networkShapes: Record<string, NetworkShape> = {
-  asia: { arcs: 8, maxParents: 2, cardinalities: [2, 2, 2, 2, 2, 2, 2, 2] },
-  cancer: { arcs: 4, maxParents: 2, cardinalities: [2, 2, 2, 2, 2] },
-  earthquake: { arcs: 4, maxParents: 2, cardinalities: [2, 2, 2, 2, 2] },
-  survey: { arcs: 6, maxParents: 2, cardinalities: [3, 2, 2, 2, 2, 3] },
-  sachs: { arcs: 17, maxParents: 3, cardinalities: [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3] },
-  child: { arcs: 25, maxParents: 2, cardinalities: [2, 2, 3, 3, 5, 2, 2, 3, 3, 2, 5, 6, 2, 3, 2, 3, 4, 3, 3, 2] },
-  insurance: { arcs: 52, maxParents: 3, cardinalities: [2, 3, 4, 4, 2, 4, 3, 4, 5, 3, 4, 2, 3, 2, 4, 2, 5, 4, 2, 4, 3, 2, 4, 4, 2, 4, 3] },
-  // water's data has six constant columns (cardinality 1); so does the shape.
-  water: { arcs: 66, maxParents: 5, cardinalities: [4, 3, 1, 1, 1, 1, 1, 1, 4, 3, 3, 2, 2, 2, 2, 2, 4, 3, 4, 2, 2, 3, 2, 3, 4, 3, 4, 2, 2, 4, 2, 3] },
-  alarm: { arcs: 46, maxParents: 4, cardinalities: [2, 3, 3, 2, 3, 2, 3, 2, 3, 3, 2, 3, 2, 2, 3, 4, 2, 4, 2, 3, 3, 3, 2, 2, 3, 4, 2, 3, 4, 4, 4, 4, 3, 2, 3, 3, 3] },
-  barley: {
-    arcs: 84, maxParents: 4,
-    cardinalities: [9, 5, 3, 6, 11, 5, 8, 9, 2, 6, 6, 10, 6, 9, 10, 8, 5, 7, 6, 67, 9, 3, 7, 10, 10, 10, 9, 7, 9, 8, 9, 10, 7, 9, 8, 7, 6, 9, 7, 5, 8, 9, 2, 8, 4, 4, 16, 6],
-  },
-  hailfinder: {
-    arcs: 66, maxParents: 4,
-    cardinalities: [4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 4, 3, 3, 6, 11, 2, 4, 3, 3, 6, 4, 3, 3, 3, 5, 4, 4, 4, 11, 3, 3, 3, 7, 4, 3, 3, 4, 3, 7, 5, 4, 4, 2, 6],
-  },
-  hepar2: {
-    arcs: 123, maxParents: 6,
-    cardinalities: [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 4, 2, 2, 2, 2, 2, 3, 2, 3, 2, 2, 4, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 4, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 4, 4, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2],
-  },
-  win95pts: { arcs: 112, maxParents: 7, cardinalities: new Array<number>(76).fill(2) },
-};
+/** The bnlearn networks of causal-learn's TestPC.py, smallest first. */
+export const bnlearnNetworks = [
+  "asia", "cancer", "earthquake", "survey", "sachs", "child", "insurance", "water", "alarm", "barley", "hailfinder", "hepar2", "win95pts",
+] as const;
 
 export interface BenchCase {
   name: string;
-  /** Which generated dataset (several cases share one). */
+  /** Which stored dataset (several cases share one): a bnlearn network, "data_linear_10" or "data_discrete_10". */
   dataset: string;
   test: "chisq" | "gsq" | "fisherz";
   ucRule: 0 | 1 | 2;
@@ -55,31 +28,30 @@ export interface BenchCase {
   depth?: number;
 }
 
-export const ROWS = 10_000;
-
 export function benchCases(): BenchCase[] {
-  const cases: BenchCase[] = Object.keys(networkShapes).map((name) => ({ name, dataset: name, test: "chisq", ucRule: 0, ucPriority: -1 }));
+  const cases: BenchCase[] = bnlearnNetworks.map((name) => ({ name, dataset: name, test: "chisq", ucRule: 0, ucPriority: -1 }));
   // TestPC.test_pc_load_linear_10_with_fisher_z: pc(data, 0.05, fisherz) and every uc_rule / uc_priority it tries.
   for (const [ucRule, ucPriority] of [[0, 2], [0, 0], [0, 1], [0, 3], [0, 4], [1, -1], [2, -1]] as const) {
-    cases.push({ name: `linear_10_uc${ucRule}_p${ucPriority}`, dataset: "linear_10", test: "fisherz", ucRule, ucPriority });
+    cases.push({ name: `linear_10_uc${ucRule}_p${ucPriority}`, dataset: "data_linear_10", test: "fisherz", ucRule, ucPriority });
   }
-  cases.push({ name: "linear_10_maxk1", dataset: "linear_10", test: "fisherz", ucRule: 0, ucPriority: 2, depth: 1 });
-  cases.push({ name: "linear_10_maxk2", dataset: "linear_10", test: "fisherz", ucRule: 0, ucPriority: 2, depth: 2 });
+  cases.push({ name: "linear_10_maxk1", dataset: "data_linear_10", test: "fisherz", ucRule: 0, ucPriority: 2, depth: 1 });
+  cases.push({ name: "linear_10_maxk2", dataset: "data_linear_10", test: "fisherz", ucRule: 0, ucPriority: 2, depth: 2 });
   // TestPC.test_pc_load_discrete_10_with_gsq_chisq.
-  for (const test of ["gsq", "chisq"] as const) cases.push({ name: `discrete_10_${test}`, dataset: "discrete_10", test, ucRule: 0, ucPriority: -1 });
+  for (const test of ["gsq", "chisq"] as const) cases.push({ name: `discrete_10_${test}`, dataset: "data_discrete_10", test, ucRule: 0, ucPriority: -1 });
   return cases;
 }
 
-/** The dataset behind a case, generated from a fixed seed per dataset name. */
-export function generateDataset(dataset: string): { names: string[]; data: Matrix } {
-  const seed = [...dataset].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
-  const rng = new Rng(seed);
-  if (dataset === "linear_10") {
-    const dag = randomDagWithArcs(20, 30, rng, 4);
-    return { names: [...dag.nodes], data: sampleLinearGaussian(dag, ROWS, rng).data };
+/**
+ * A stored dataset as CSV text (header, then rows), its values spelled exactly as in causal-learn's file
+ * (whitespace-separated there, as np.loadtxt(skiprows=1) reads it), so both tools parse the same numbers.
+ */
+export function datasetCsv(dataset: string): string {
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(join(dataDir, `${dataset}.txt.gz`))).toString("utf8");
+  } catch {
+    throw new RangeError(`unknown bench dataset "${dataset}": expected ${join(dataDir, `${dataset}.txt.gz`)}`);
   }
-  const shape = dataset === "discrete_10" ? { arcs: 30, maxParents: 4, cardinalities: new Array<number>(20).fill(2) } : networkShapes[dataset];
-  if (!shape) throw new RangeError(`unknown bench dataset "${dataset}"`);
-  const dag = randomDagWithArcs(shape.cardinalities.length, shape.arcs, rng, shape.maxParents);
-  return { names: [...dag.nodes], data: sampleDiscrete(dag, shape.cardinalities, ROWS, rng) };
+  return text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0)
+    .map((line) => line.split(/\s+/).join(",")).join("\n") + "\n";
 }

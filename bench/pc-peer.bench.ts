@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- pc-peer`: PC against causal-learn 0.1.4.7 on causal-learn's own PC test suite, rebuilt
- * on data PersonaX generates (bench/pc-peer-cases.ts: bnlearn-shaped networks, linear_10 and discrete_10).
+ * on causal-learn's own stored test data (bench/pc-peer-cases.ts, bench/data/causal-learn/).
  * Each case runs as a fresh single-threaded process on both sides (whole-process time: start-up, reading
  * the CSV, PC), under /usr/bin/time; ours as compiled JavaScript (an esbuild bundle of pc-peer-run.ts). Ours runs with --faithful, so its graph must equal causal-learn's;
  * the default mode's graph is recorded too, with whether it differs.
@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchCases, generateDataset, type BenchCase } from "./pc-peer-cases.ts";
+import { benchCases, datasetCsv, type BenchCase } from "./pc-peer-cases.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const referenceFile = join(here, "pc-peer-reference.json");
@@ -63,12 +63,8 @@ async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R
 
 function csvFor(dataset: string): string {
   const path = join(dataDir, `${dataset}.csv`);
-  if (existsSync(path)) return path;
-  const { names, data } = generateDataset(dataset);
-  const lines = [names.join(",")];
-  for (let r = 0; r < data.rows; r++) lines.push(Array.from(data.data.subarray(r * data.cols, (r + 1) * data.cols), (v) => String(v)).join(","));
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(path, lines.join("\n") + "\n");
+  writeFileSync(path, datasetCsv(dataset));
   return path;
 }
 
@@ -139,7 +135,7 @@ export default async function bench(): Promise<Record<string, unknown>> {
   });
   const speedups = runs.map((r) => r.speedup_cpu).filter((v): v is number => typeof v === "number");
   return {
-    note: "bnlearn-shaped networks (random DAGs with the bnlearn networks' node/arc counts, in-degree and cardinalities, random CPTs), not the originals; whole-process CPU seconds, one thread per process",
+    note: "causal-learn's own PC test data (tests/TestData @ e30895b7: bnlearn networks at 10,000 rows, data_linear_10, data_discrete_10); whole-process CPU seconds, one thread per process, measured side by side",
     reference: { measured: reference.measured, how: reference.how, machine: reference.machine },
     ours: "node <esbuild bundle of bench/pc-peer-run.ts> (--faithful; the default mode timed as default_seconds_cpu), one process per case, /usr/bin/time user+sys",
     summary: speedups.length ? { cases: runs.length, min_speedup: Math.min(...speedups), median_speedup: median(speedups), all_faithful_equal: runs.every((r) => r.faithful_graph_equals_causal_learn === true) } : null,

@@ -19,12 +19,18 @@ export const ContingencyOptions = z.object({
 });
 export type ContingencyOptions = z.infer<typeof ContingencyOptions>;
 
-/** Conditioning sets whose row layers are kept: PC asks each set with every other neighbour as y in turn. */
-const LAYER_CACHE_SIZE = 64;
+/** Memory for cached row layerings of conditioning sets (up to 12 bytes a row each, with row groups). */
+const LAYER_CACHE_BYTES = 64 * 1024 * 1024;
 
 interface CodedColumn { codes: Int32Array; cardinality: number }
 
-interface Layers { layerOf: Int32Array; layers: number }
+interface Layers { layerOf: Int32Array; layers: number; groups?: LayerGroups }
+
+/** Rows of the layers with two or more rows: group g is rows[starts[g] .. starts[g + 1]). */
+interface LayerGroups { rows: Int32Array; starts: Int32Array; count: number }
+
+/** Beyond this many layers per row, most layers hold a single row and the grouped count pays. */
+const GROUPED_LAYERS_PER_ROW = 1 / 32;
 
 function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Partial<ContingencyOptions> | undefined, context: PrepareContext | undefined): CiQueryFn {
   const options = ContingencyOptions.parse(rawOptions ?? {});
@@ -42,8 +48,14 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     return c;
   };
   // The layering of the rows by conditioning configuration, for the most recent conditioning sets
-  // (a Map iterates in insertion order, so the first key is the least recently used).
+  // (a Map iterates in insertion order, so the first key is the least recently used). PC asks each set
+  // once per other neighbour as y, a node's whole neighbourhood apart, so the cache holds as many sets
+  // as a fixed memory budget allows.
+  const cacheSize = Math.max(16, Math.min(4096, Math.floor(LAYER_CACHE_BYTES / (12 * Math.max(1, n)))));
   const layerCache = new Map<string, Layers>();
+  // The layers of the prefixes of the last set built from scratch: PC enumerates subsets in
+  // lexicographic order, so the next set usually shares all but its last member and costs one pass.
+  const prefixes = new PrefixLayers(n);
   const layersOf = (zs: readonly number[]): Layers => {
     const key = zs.join(",");
     let entry = layerCache.get(key);
@@ -51,13 +63,14 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
       layerCache.delete(key);
     } else {
       let reuse: Int32Array | undefined;
-      if (layerCache.size >= LAYER_CACHE_SIZE) {
+      if (layerCache.size >= cacheSize) {
         const oldest = layerCache.keys().next().value!;
         reuse = layerCache.get(oldest)!.layerOf;
         layerCache.delete(oldest);
       }
-      const layerOf = reuse ?? new Int32Array(n);
-      entry = { layerOf, layers: conditioningLayers(zs.map(codesOf), layerOf, scratch) };
+      const into = reuse ?? new Int32Array(n);
+      const columns = zs.map(codesOf);
+      entry = extendLayers(prefixes.upTo(zs, columns, scratch), columns[columns.length - 1]!, into, scratch);
     }
     layerCache.set(key, entry);
     return entry;
@@ -70,7 +83,10 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     const cx = codesOf(x), cy = codesOf(y);
     const kx = cx.cardinality, ky = cy.cardinality;
     const cardinalities = () => [kx, ky, ...zs.map((j) => codesOf(j).cardinality)];
-    const { layerOf, layers } = zs.length === 0 ? { layerOf: null, layers: 1 } : layersOf(zs);
+    const entry: Layers | null = zs.length === 0 ? null
+      : zs.length === 1 ? { layerOf: codesOf(zs[0]!).codes, layers: codesOf(zs[0]!).cardinality } // re-coded: every code 0..k−1 occurs
+      : layersOf(zs);
+    const layers = entry?.layers ?? 1;
     const cells = layers * kx * ky;
     if (cells > options.maxTableCells) {
       throw new ComputeError(
@@ -79,8 +95,12 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
         "chi-square/G-square need categorical columns; bin continuous columns first or use kci/hsic/fisherz",
       );
     }
-    if (!layerOf) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
-    return layeredResult(kind, layerOf, layers, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
+    if (!entry) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
+    if (zs.length > 1 && layers > n * GROUPED_LAYERS_PER_ROW) {
+      entry.groups ??= groupLayers(entry); // once per cached conditioning set
+      return groupedResult(kind, entry.groups, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
+    }
+    return layeredResult(kind, entry.layerOf, layers, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
   };
 }
 
@@ -90,6 +110,8 @@ class TableScratch {
   rowSum = new Float64Array(0);
   colSum = new Float64Array(0);
   idOf = new Int32Array(0);
+  quad = new Int32Array(0);
+  dof = 0;
   ensureCounts(size: number): Int32Array {
     if (this.counts.length < size) this.counts = new Int32Array(Math.max(size, 2 * this.counts.length));
     return this.counts;
@@ -105,32 +127,63 @@ class TableScratch {
 }
 
 /**
- * Writes each row's conditioning configuration into `layerOf` and returns the number of layers: only
- * the configurations that occur, numbered in ascending order of their mixed-radix code (causal-learn's
- * np.unique path; its bincount path drops the same empty layers). The code is built one column at a
- * time and renumbered after each, so it never exceeds rows × cardinality however large the product of
- * cardinalities is.
+ * The layers of the prefixes zs[0..k] of the last conditioning set built, k < |S| − 1. A layer is the
+ * row's configuration of the prefix: while the product of the cardinalities is small next to the row
+ * count, its mixed-radix code itself (one multiply-add pass per column; configurations that never occur
+ * leave empty layers, which the statistic skips); beyond that, renumbered after each column to the
+ * configurations that occur, so it never exceeds rows × cardinality however large the product is. Either
+ * way layers are in ascending order of the mixed-radix code (causal-learn's np.unique path; its bincount
+ * path drops the same empty layers), so the statistic sums in the same order.
  */
-function conditioningLayers(zs: CodedColumn[], layerOf: Int32Array, scratch: TableScratch): number {
-  const n = layerOf.length;
-  layerOf.set(zs[0]!.codes);
-  let layers = zs[0]!.cardinality; // re-coded columns use every code 0..k−1
-  for (let k = 1; k < zs.length; k++) {
-    const { codes, cardinality } = zs[k]!;
-    const range = layers * cardinality;
-    if (range > 4 * n + 65_536) {
-      layers = renumberBySort(layerOf, codes, cardinality);
-      continue;
+class PrefixLayers {
+  private members: number[] = [];
+  private layers: Layers[] = [];
+  private buffers: Int32Array[] = [];
+  constructor(private readonly n: number) {}
+
+  /** The layers of zs without its last member, reusing the longest prefix shared with the last call. */
+  upTo(zs: readonly number[], columns: CodedColumn[], scratch: TableScratch): Layers {
+    const last = zs.length - 2;
+    let shared = 0;
+    while (shared <= last && shared < this.members.length && this.members[shared] === zs[shared]) shared++;
+    this.members.length = shared;
+    this.layers.length = shared;
+    for (let k = shared; k <= last; k++) {
+      const column = columns[k]!;
+      if (k === 0) {
+        this.layers.push({ layerOf: column.codes, layers: column.cardinality }); // re-coded: every code 0..k−1 occurs
+      } else {
+        this.buffers[k] ??= new Int32Array(this.n);
+        this.layers.push(extendLayers(this.layers[k - 1]!, column, this.buffers[k]!, scratch));
+      }
+      this.members.push(zs[k]!);
     }
-    const idOf = scratch.ensureIds(range);
-    idOf.fill(0, 0, range);
-    for (let i = 0; i < n; i++) idOf[layerOf[i]! * cardinality + codes[i]!] = 1;
-    let next = 0;
-    for (let c = 0; c < range; c++) if (idOf[c] === 1) idOf[c] = next++;
-    for (let i = 0; i < n; i++) layerOf[i] = idOf[layerOf[i]! * cardinality + codes[i]!]!;
-    layers = next;
+    return this.layers[last]!;
   }
-  return layers;
+}
+
+/** The layers of S ∪ {z} from those of S, written into `into` (see PrefixLayers for the two numberings). */
+function extendLayers(from: Layers, z: CodedColumn, into: Int32Array, scratch: TableScratch): Layers {
+  const n = into.length;
+  const source = from.layerOf;
+  const { codes, cardinality } = z;
+  const range = from.layers * cardinality;
+  // Unrenumbered layers cost the statistic a pass over every configuration, so only while they are few.
+  if (range <= 1024 && range <= n >> 4) {
+    for (let i = 0; i < n; i++) into[i] = source[i]! * cardinality + codes[i]!;
+    return { layerOf: into, layers: range };
+  }
+  if (range > 4 * n + 65_536) {
+    if (source !== into) into.set(source);
+    return { layerOf: into, layers: renumberBySort(into, codes, cardinality) };
+  }
+  const idOf = scratch.ensureIds(range);
+  idOf.fill(0, 0, range);
+  for (let i = 0; i < n; i++) idOf[source[i]! * cardinality + codes[i]!] = 1;
+  let next = 0;
+  for (let c = 0; c < range; c++) if (idOf[c] === 1) idOf[c] = next++;
+  for (let i = 0; i < n; i++) into[i] = idOf[source[i]! * cardinality + codes[i]!]!;
+  return { layerOf: into, layers: next };
 }
 
 /** Dense ids of (layer, code) pairs in ascending combined order, via a typed-array sort. */
@@ -155,9 +208,57 @@ function renumberBySort(layerOf: Int32Array, codes: Int32Array, cardinality: num
   return m;
 }
 
+/** tableResult's count buffers (JavaScript runs one query at a time, so one set serves every caller). */
+const tableScratch = new TableScratch();
+
+/** Tables up to this many cells are counted in four interleaved copies (see countCells). */
+const QUAD_COUNT_CELLS = 1 << 14;
+
+/**
+ * Counts rows into cells[(layer · kx + x) · ky + y] (layerOf null: one layer). Real data put most rows
+ * in a few cells, and incrementing the same cell row after row makes every increment wait for the last
+ * one; four copies filled by rows i, i+1, i+2, i+3 run as four independent chains (2–3× faster on
+ * skewed tables), then are summed. Integer counts, so the result is the same either way.
+ */
+function countCells(
+  out: Int32Array, cells: number, layerOf: Int32Array | null, block: number, xc: Int32Array, yc: Int32Array, ky: number, n: number,
+  scratch: TableScratch,
+): void {
+  if (cells > QUAD_COUNT_CELLS) {
+    out.fill(0, 0, cells);
+    if (layerOf) for (let i = 0; i < n; i++) out[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
+    else for (let i = 0; i < n; i++) out[xc[i]! * ky + yc[i]!]!++;
+    return;
+  }
+  if (scratch.quad.length < 4 * cells) scratch.quad = new Int32Array(Math.max(4 * cells, 2 * scratch.quad.length));
+  const quad = scratch.quad;
+  quad.fill(0, 0, 4 * cells);
+  const q1 = cells, q2 = 2 * cells, q3 = 3 * cells;
+  let i = 0;
+  if (layerOf) {
+    for (; i + 3 < n; i += 4) {
+      quad[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
+      quad[q1 + layerOf[i + 1]! * block + xc[i + 1]! * ky + yc[i + 1]!]!++;
+      quad[q2 + layerOf[i + 2]! * block + xc[i + 2]! * ky + yc[i + 2]!]!++;
+      quad[q3 + layerOf[i + 3]! * block + xc[i + 3]! * ky + yc[i + 3]!]!++;
+    }
+    for (; i < n; i++) quad[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
+  } else {
+    for (; i + 3 < n; i += 4) {
+      quad[xc[i]! * ky + yc[i]!]!++;
+      quad[q1 + xc[i + 1]! * ky + yc[i + 1]!]!++;
+      quad[q2 + xc[i + 2]! * ky + yc[i + 2]!]!++;
+      quad[q3 + xc[i + 3]! * ky + yc[i + 3]!]!++;
+    }
+    for (; i < n; i++) quad[xc[i]! * ky + yc[i]!]!++;
+  }
+  for (let c = 0; c < cells; c++) out[c] = quad[c]! + quad[q1 + c]! + quad[q2 + c]! + quad[q3 + c]!;
+}
+
 /**
  * The conditional statistic over (layer, x, y) counts, as causal-learn's _CalculatePValue: per layer that
  * occurs, expected = Sx·Sy / S, and the degrees of freedom subtract that layer's all-zero rows and columns.
+ * Dense: one counting pass over the rows into a layers × x × y table.
  */
 function layeredResult(
   kind: "chisq" | "gsq", layerOf: Int32Array, layers: number, xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
@@ -165,44 +266,102 @@ function layeredResult(
 ): CiResult {
   const block = kx * ky;
   const counts = scratch.ensureCounts(layers * block);
-  counts.fill(0, 0, layers * block);
-  for (let i = 0; i < n; i++) counts[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
+  countCells(counts, layers * block, layerOf, block, xc, yc, ky, n, scratch);
   scratch.ensureMargins(kx, ky);
-  const rowSum = scratch.rowSum, colSum = scratch.colSum;
-  let statistic = 0, dof = 0;
+  scratch.dof = 0;
+  let statistic = 0;
   for (let l = 0; l < layers; l++) {
     const base = l * block;
     let total = 0;
     for (let c = 0; c < block; c++) total += counts[base + c]!;
-    rowSum.fill(0, 0, kx); colSum.fill(0, 0, ky);
-    for (let a = 0; a < kx; a++) {
-      const row = base + a * ky;
-      for (let b = 0; b < ky; b++) {
-        const c = counts[row + b]!;
-        rowSum[a]! += c; colSum[b]! += c;
-      }
-    }
-    let zeroRows = 0, zeroCols = 0;
-    for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
-    for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
-    dof += (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
-    for (let a = 0; a < kx; a++) {
-      const ra = rowSum[a]!;
-      if (ra === 0) continue;
-      const row = base + a * ky;
-      for (let b = 0; b < ky; b++) {
-        const cb = colSum[b]!;
-        if (cb === 0) continue;
-        const expected = (ra * cb) / total;
-        const c = counts[row + b]!;
-        if (kind === "chisq") statistic += ((c - expected) * (c - expected)) / expected;
-        else if (c > 0) statistic += c * Math.log(c / expected);
-      }
+    // A layer of one row adds exactly 0 to the statistic and to the dof (one non-zero row and column,
+    // observed = expected = 1); an empty one is a configuration that never occurs (unrenumbered layers).
+    if (total < 2) continue;
+    statistic = addLayer(kind, counts, base, kx, ky, total, statistic, scratch);
+  }
+  return finish(kind, statistic, scratch.dof, n, cardinalities);
+}
+
+/**
+ * The same statistic when most layers hold one row or none (large conditioning sets): only the rows of
+ * layers with two or more rows are visited, layer by layer in ascending order, each counted into one
+ * x × y block that is cleared again through the same rows. Same per-layer terms in the same order as
+ * layeredResult, so the same bits.
+ */
+function groupedResult(
+  kind: "chisq" | "gsq", groups: LayerGroups, xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
+  cardinalities: () => number[], scratch: TableScratch,
+): CiResult {
+  const counts = scratch.ensureCounts(kx * ky);
+  counts.fill(0, 0, kx * ky);
+  scratch.ensureMargins(kx, ky);
+  scratch.dof = 0;
+  let statistic = 0;
+  const { rows, starts, count } = groups;
+  for (let g = 0; g < count; g++) {
+    const start = starts[g]!, end = starts[g + 1]!;
+    for (let j = start; j < end; j++) { const r = rows[j]!; counts[xc[r]! * ky + yc[r]!]!++; }
+    statistic = addLayer(kind, counts, 0, kx, ky, end - start, statistic, scratch);
+    for (let j = start; j < end; j++) { const r = rows[j]!; counts[xc[r]! * ky + yc[r]!] = 0; }
+  }
+  return finish(kind, statistic, scratch.dof, n, cardinalities);
+}
+
+/** Adds one layer's terms to the running statistic (returned) and its degrees of freedom to scratch.dof. */
+function addLayer(
+  kind: "chisq" | "gsq", counts: Int32Array, base: number, kx: number, ky: number, total: number, statistic: number, scratch: TableScratch,
+): number {
+  const rowSum = scratch.rowSum, colSum = scratch.colSum;
+  rowSum.fill(0, 0, kx); colSum.fill(0, 0, ky);
+  for (let a = 0; a < kx; a++) {
+    const row = base + a * ky;
+    for (let b = 0; b < ky; b++) {
+      const c = counts[row + b]!;
+      rowSum[a]! += c; colSum[b]! += c;
     }
   }
+  let zeroRows = 0, zeroCols = 0;
+  for (let a = 0; a < kx; a++) if (rowSum[a] === 0) zeroRows++;
+  for (let b = 0; b < ky; b++) if (colSum[b] === 0) zeroCols++;
+  scratch.dof += (kx - 1 - zeroRows) * (ky - 1 - zeroCols);
+  for (let a = 0; a < kx; a++) {
+    const ra = rowSum[a]!;
+    if (ra === 0) continue;
+    const row = base + a * ky;
+    for (let b = 0; b < ky; b++) {
+      const cb = colSum[b]!;
+      if (cb === 0) continue;
+      const expected = (ra * cb) / total;
+      const c = counts[row + b]!;
+      if (kind === "chisq") statistic += ((c - expected) * (c - expected)) / expected;
+      else if (c > 0) statistic += c * Math.log(c / expected);
+    }
+  }
+  return statistic;
+}
+
+function finish(kind: "chisq" | "gsq", statistic: number, dof: number, n: number, cardinalities: () => number[]): CiResult {
   if (kind === "gsq") statistic *= 2;
   if (dof === 0) return { test: kind, statistic: null, pValue: 1, dof: 0, n, details: { cardinalities: cardinalities() } };
   return { test: kind, statistic, pValue: chiSquareUpperTail(statistic, dof), dof, n, details: { cardinalities: cardinalities() } };
+}
+
+/** The rows of each layer holding two or more rows, layer by layer in ascending order (a counting sort). */
+function groupLayers({ layerOf, layers }: Layers): LayerGroups {
+  const n = layerOf.length;
+  const size = new Int32Array(layers);
+  for (let i = 0; i < n; i++) size[layerOf[i]!]!++;
+  const at = new Int32Array(layers).fill(-1);
+  let count = 0, kept = 0;
+  for (let l = 0; l < layers; l++) if (size[l]! >= 2) { at[l] = kept; kept += size[l]!; count++; }
+  const starts = new Int32Array(count + 1);
+  for (let l = 0, g = 0; l < layers; l++) if (size[l]! >= 2) starts[++g] = starts[g - 1]! + size[l]!;
+  const rows = new Int32Array(kept);
+  for (let i = 0; i < n; i++) {
+    const l = layerOf[i]!;
+    if (at[l]! >= 0) rows[at[l]!++] = i;
+  }
+  return { rows, starts, count };
 }
 
 /**
@@ -215,9 +374,8 @@ export function tableResult(
 ): CiResult {
   const cells = layers * kx * ky;
   if (layers === 1 && cells > 4 * n) return sparseUnconditional(kind, xc, yc, kx, ky, n, cardinalities);
-  const counts = new Float64Array(cells);
-  if (layerOf) for (let i = 0; i < n; i++) counts[(layerOf[i]! * kx + xc[i]!) * ky + yc[i]!]!++;
-  else for (let i = 0; i < n; i++) counts[xc[i]! * ky + yc[i]!]!++;
+  const counts = new Int32Array(cells);
+  countCells(counts, cells, layerOf, kx * ky, xc, yc, ky, n, tableScratch);
   let statistic = 0, dof = 0;
   const rowSum = new Float64Array(kx), colSum = new Float64Array(ky);
   for (let l = 0; l < layers; l++) {
