@@ -76,6 +76,17 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     return entry;
   };
   const scratch = new TableScratch();
+  // Each row's x · ky + y for the last pair asked: PC asks one pair against many conditioning sets in a row.
+  let pairX = -1, pairY = -1;
+  const pairBuffer = new Int32Array(n);
+  const pairCodes = (x: number, y: number): Int32Array => {
+    if (x !== pairX || y !== pairY) {
+      const xc = codesOf(x).codes, yc = codesOf(y).codes, ky = codesOf(y).cardinality;
+      for (let i = 0; i < n; i++) pairBuffer[i] = xc[i]! * ky + yc[i]!;
+      pairX = x; pairY = y;
+    }
+    return pairBuffer;
+  };
   return (x0, y0, zs) => {
     checker.check(x0, y0, zs);
     // causal-learn swaps x and y into ascending order and sorts S; the statistic is symmetric anyway.
@@ -98,9 +109,9 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     if (!entry) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
     if (zs.length > 1 && layers > n * GROUPED_LAYERS_PER_ROW) {
       entry.groups ??= groupLayers(entry); // once per cached conditioning set
-      return groupedResult(kind, entry.groups, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
+      return groupedResult(kind, entry.groups, pairCodes(x, y), kx, ky, n, cardinalities, scratch);
     }
-    return layeredResult(kind, entry.layerOf, layers, cx.codes, cy.codes, kx, ky, n, cardinalities, scratch);
+    return layeredResult(kind, entry.layerOf, layers, pairCodes(x, y), kx, ky, n, cardinalities, scratch);
   };
 }
 
@@ -255,18 +266,40 @@ function countCells(
   for (let c = 0; c < cells; c++) out[c] = quad[c]! + quad[q1 + c]! + quad[q2 + c]! + quad[q3 + c]!;
 }
 
+/** countCells with each row's x · ky + y precomputed (`xy`) and a layer per row. */
+function countPairCells(out: Int32Array, cells: number, layerOf: Int32Array, block: number, xy: Int32Array, n: number, scratch: TableScratch): void {
+  if (cells > QUAD_COUNT_CELLS) {
+    out.fill(0, 0, cells);
+    for (let i = 0; i < n; i++) out[layerOf[i]! * block + xy[i]!]!++;
+    return;
+  }
+  if (scratch.quad.length < 4 * cells) scratch.quad = new Int32Array(Math.max(4 * cells, 2 * scratch.quad.length));
+  const quad = scratch.quad;
+  quad.fill(0, 0, 4 * cells);
+  const q1 = cells, q2 = 2 * cells, q3 = 3 * cells;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    quad[layerOf[i]! * block + xy[i]!]!++;
+    quad[q1 + layerOf[i + 1]! * block + xy[i + 1]!]!++;
+    quad[q2 + layerOf[i + 2]! * block + xy[i + 2]!]!++;
+    quad[q3 + layerOf[i + 3]! * block + xy[i + 3]!]!++;
+  }
+  for (; i < n; i++) quad[layerOf[i]! * block + xy[i]!]!++;
+  for (let c = 0; c < cells; c++) out[c] = quad[c]! + quad[q1 + c]! + quad[q2 + c]! + quad[q3 + c]!;
+}
+
 /**
  * The conditional statistic over (layer, x, y) counts, as causal-learn's _CalculatePValue: per layer that
  * occurs, expected = Sx·Sy / S, and the degrees of freedom subtract that layer's all-zero rows and columns.
  * Dense: one counting pass over the rows into a layers × x × y table.
  */
 function layeredResult(
-  kind: "chisq" | "gsq", layerOf: Int32Array, layers: number, xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
+  kind: "chisq" | "gsq", layerOf: Int32Array, layers: number, xy: Int32Array, kx: number, ky: number, n: number,
   cardinalities: () => number[], scratch: TableScratch,
 ): CiResult {
   const block = kx * ky;
   const counts = scratch.ensureCounts(layers * block);
-  countCells(counts, layers * block, layerOf, block, xc, yc, ky, n, scratch);
+  countPairCells(counts, layers * block, layerOf, block, xy, n, scratch);
   scratch.ensureMargins(kx, ky);
   scratch.dof = 0;
   let statistic = 0;
@@ -289,7 +322,7 @@ function layeredResult(
  * layeredResult, so the same bits.
  */
 function groupedResult(
-  kind: "chisq" | "gsq", groups: LayerGroups, xc: Int32Array, yc: Int32Array, kx: number, ky: number, n: number,
+  kind: "chisq" | "gsq", groups: LayerGroups, xy: Int32Array, kx: number, ky: number, n: number,
   cardinalities: () => number[], scratch: TableScratch,
 ): CiResult {
   const counts = scratch.ensureCounts(kx * ky);
@@ -300,9 +333,9 @@ function groupedResult(
   const { rows, starts, count } = groups;
   for (let g = 0; g < count; g++) {
     const start = starts[g]!, end = starts[g + 1]!;
-    for (let j = start; j < end; j++) { const r = rows[j]!; counts[xc[r]! * ky + yc[r]!]!++; }
+    for (let j = start; j < end; j++) counts[xy[rows[j]!]!]!++;
     statistic = addLayer(kind, counts, 0, kx, ky, end - start, statistic, scratch);
-    for (let j = start; j < end; j++) { const r = rows[j]!; counts[xc[r]! * ky + yc[r]!] = 0; }
+    for (let j = start; j < end; j++) counts[xy[rows[j]!]!] = 0;
   }
   return finish(kind, statistic, scratch.dof, n, cardinalities);
 }
