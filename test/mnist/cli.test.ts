@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { recordingIo } from "../../src/cli/io.ts";
+import { assembleReport } from "../../src/report/build.ts";
 
 test("personax crl bench-mnist --method mcl --json trains one replicate and saves the truth with --out", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mnist-cli-"));
@@ -28,13 +29,22 @@ test("personax crl bench-mnist --method mcl --json trains one replicate and save
   }
 });
 
-test("personax crl bench-mnist --method personax --out also writes one latent traversal grid per learned latent", async () => {
+test("personax crl bench-mnist --method personax --out also writes one latent traversal grid per learned latent, and personax report draws the folder", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mnist-cli-"));
   try {
     const io = recordingIo();
     assert.equal(await runCli(["crl", "bench-mnist", "--method", "personax", "--seed", "1", "--n", "100", "--epochs", "1", "--out", dir], io), 0, io.stderr.join("\n"));
     assert.match(io.stdout.join(""), /MCC \d\.\d{3}/);
     for (const latent of ["digit_z1", "digit_z2", "item_z1", "item_z2"]) assert.ok(existsSync(join(dir, `traversal-${latent}.png`)), latent);
+    // The folder is a run the report draws: scores beside the paper's row, the samples and every traversal inlined.
+    assert.equal(JSON.parse(readFileSync(join(dir, "personax-run.json"), "utf8")).kind, "crl-mnist");
+    const report = join(dir, "report.html");
+    await assembleReport([{ run: dir }], { out: report, title: "variant MNIST" });
+    const html = readFileSync(report, "utf8");
+    assert.match(html, /Variant MNIST: personax, seed 1/);
+    assert.match(html, /the paper \(mean of its runs\)<\/td><td[^>]*>0\.92</);
+    assert.equal(html.match(/<img src="data:image\/png;base64,/g)?.length, 5, "samples + four traversal grids");
+    for (const latent of ["digit_z1", "digit_z2", "item_z1", "item_z2"]) assert.match(html, new RegExp(`traversal of ${latent}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,11 +5,12 @@
  */
 import type { Matrix } from "../../linalg/matrix.ts";
 import { openOutputFolder } from "../../util/output-folder.ts";
+import { writeManifest } from "../../report/manifest.ts";
 import { generateVariantMnist, variantMnistDataset, type VariantMnistData } from "../../synth/variant-mnist.ts";
 import { sampleRowsPng, tileGridPng } from "../../synth/variant-mnist-grid.ts";
 import { latentTraversals } from "./traversal.ts";
 import { MNIST_BUDGET, type MethodRun, type MnistTrainBudget } from "./common.ts";
-import { mnistMethods, type MnistMethodName } from "./index.ts";
+import { mnistMethods, type MnistMethod, type MnistMethodName } from "./index.ts";
 import type { ProgressCallback } from "../../util/progress.ts";
 
 export interface MnistRunOptions {
@@ -35,15 +36,18 @@ export interface MnistRunResult {
   secondsPerEpoch: number;
   run: MethodRun;
   data: VariantMnistData;
+  /** When the run started (for the output folder's run manifest). */
+  started: Date;
 }
 
 export async function runMnistMethod(options: MnistRunOptions): Promise<MnistRunResult> {
+  const started = new Date();
   const data = options.data ?? generateVariantMnist({ n: options.n, seed: options.seed });
   const budget = { ...MNIST_BUDGET, ...options.budget };
   const run = await mnistMethods[options.method].train(data, budget, options.seed, options.onProgress);
   return {
     method: options.method, seed: options.seed, n: data.n, epochs: run.epochs,
-    mcc: run.mcc, r2: run.r2, r2HeldOut: run.r2HeldOut, secondsPerEpoch: run.secondsPerEpoch, run, data,
+    mcc: run.mcc, r2: run.r2, r2HeldOut: run.r2HeldOut, secondsPerEpoch: run.secondsPerEpoch, run, data, started,
   };
 }
 
@@ -77,6 +81,12 @@ export async function saveMnistRun(dir: string, result: MnistRunResult): Promise
   await out.put("result.json", JSON.stringify({
     method: result.method, seed: result.seed, n: result.n, epochs: result.epochs, mcc: result.mcc, r2: result.r2, r2HeldOut: result.r2HeldOut,
     secondsPerEpoch: result.secondsPerEpoch, evaluationRows: run.evalRows.length,
+    title: mnistMethods[result.method].title, paper: (mnistMethods[result.method] as MnistMethod).paper ?? null,
   }, null, 2) + "\n");
-  return out.written;
+  // The folder is a run `personax report` can draw (report/sections/crl-mnist.ts).
+  const manifest = await writeManifest(dir, {
+    kind: "crl-mnist", command: "personax crl bench-mnist", seed: result.seed, started: result.started,
+    params: { method: result.method, seed: result.seed, n: result.n, epochs: result.epochs }, files: out.written,
+  });
+  return [...out.written, manifest];
 }

@@ -5,6 +5,7 @@ import { crlTrainRunSection } from "./crl-train.ts";
 import { crlEvalRunSection } from "./crl-eval.ts";
 import { agreementRunSection } from "./traits-agreement.ts";
 import { embedRunSection } from "./embed.ts";
+import { crlMnistRunSection } from "./crl-mnist.ts";
 
 /** Report sections by run kind (the `kind` of a folder's personax-run.json). A new kind of run = one module + one line here. */
 export const runSections: RunSection[] = [
@@ -14,4 +15,5 @@ export const runSections: RunSection[] = [
   crlEvalRunSection,
   agreementRunSection,
   embedRunSection,
+  crlMnistRunSection,
 ];
