@@ -122,7 +122,18 @@ class TableScratch {
   colSum = new Float64Array(0);
   idOf = new Int32Array(0);
   quad = new Int32Array(0);
+  pairs = new Int32Array(0);
+  zeros = new Int32Array(0);
   dof = 0;
+  ensurePairs(size: number): Int32Array {
+    if (this.pairs.length < size) this.pairs = new Int32Array(size);
+    return this.pairs;
+  }
+  /** A layer of 0 for every row (an unconditional table). */
+  zeroLayers(size: number): Int32Array {
+    if (this.zeros.length < size) this.zeros = new Int32Array(size);
+    return this.zeros;
+  }
   ensureCounts(size: number): Int32Array {
     if (this.counts.length < size) this.counts = new Int32Array(Math.max(size, 2 * this.counts.length));
     return this.counts;
@@ -225,48 +236,22 @@ const tableScratch = new TableScratch();
 /** Tables up to this many cells are counted in four interleaved copies (see countCells). */
 const QUAD_COUNT_CELLS = 1 << 14;
 
-/**
- * Counts rows into cells[(layer · kx + x) · ky + y] (layerOf null: one layer). Real data put most rows
- * in a few cells, and incrementing the same cell row after row makes every increment wait for the last
- * one; four copies filled by rows i, i+1, i+2, i+3 run as four independent chains (2–3× faster on
- * skewed tables), then are summed. Integer counts, so the result is the same either way.
- */
+/** Counts rows into cells[(layer · kx + x) · ky + y] (layerOf null: one layer); see countPairCells. */
 function countCells(
   out: Int32Array, cells: number, layerOf: Int32Array | null, block: number, xc: Int32Array, yc: Int32Array, ky: number, n: number,
   scratch: TableScratch,
 ): void {
-  if (cells > QUAD_COUNT_CELLS) {
-    out.fill(0, 0, cells);
-    if (layerOf) for (let i = 0; i < n; i++) out[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
-    else for (let i = 0; i < n; i++) out[xc[i]! * ky + yc[i]!]!++;
-    return;
-  }
-  if (scratch.quad.length < 4 * cells) scratch.quad = new Int32Array(Math.max(4 * cells, 2 * scratch.quad.length));
-  const quad = scratch.quad;
-  quad.fill(0, 0, 4 * cells);
-  const q1 = cells, q2 = 2 * cells, q3 = 3 * cells;
-  let i = 0;
-  if (layerOf) {
-    for (; i + 3 < n; i += 4) {
-      quad[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
-      quad[q1 + layerOf[i + 1]! * block + xc[i + 1]! * ky + yc[i + 1]!]!++;
-      quad[q2 + layerOf[i + 2]! * block + xc[i + 2]! * ky + yc[i + 2]!]!++;
-      quad[q3 + layerOf[i + 3]! * block + xc[i + 3]! * ky + yc[i + 3]!]!++;
-    }
-    for (; i < n; i++) quad[layerOf[i]! * block + xc[i]! * ky + yc[i]!]!++;
-  } else {
-    for (; i + 3 < n; i += 4) {
-      quad[xc[i]! * ky + yc[i]!]!++;
-      quad[q1 + xc[i + 1]! * ky + yc[i + 1]!]!++;
-      quad[q2 + xc[i + 2]! * ky + yc[i + 2]!]!++;
-      quad[q3 + xc[i + 3]! * ky + yc[i + 3]!]!++;
-    }
-    for (; i < n; i++) quad[xc[i]! * ky + yc[i]!]!++;
-  }
-  for (let c = 0; c < cells; c++) out[c] = quad[c]! + quad[q1 + c]! + quad[q2 + c]! + quad[q3 + c]!;
+  const xy = scratch.ensurePairs(n);
+  for (let i = 0; i < n; i++) xy[i] = xc[i]! * ky + yc[i]!;
+  countPairCells(out, cells, layerOf ?? scratch.zeroLayers(n), block, xy, n, scratch);
 }
 
-/** countCells with each row's x · ky + y precomputed (`xy`) and a layer per row. */
+/**
+ * Counts rows into cells[layer · block + xy] (`xy` = each row's x · ky + y). Real data put most rows in a
+ * few cells, and incrementing the same cell row after row makes every increment wait for the last one;
+ * four copies filled by rows i, i+1, i+2, i+3 run as four independent chains (2–3× faster on skewed
+ * tables), then are summed. Integer counts, so the result is the same either way.
+ */
 function countPairCells(out: Int32Array, cells: number, layerOf: Int32Array, block: number, xy: Int32Array, n: number, scratch: TableScratch): void {
   if (cells > QUAD_COUNT_CELLS) {
     out.fill(0, 0, cells);

@@ -25,7 +25,8 @@ export interface MnistRunOptions {
   onProgress?: ProgressCallback;
 }
 
-export interface MnistRunResult {
+/** One replicate's scores (what `crl bench-mnist --json` prints, with the settings). */
+export interface MnistScores {
   method: MnistMethodName;
   seed: number;
   n: number;
@@ -34,10 +35,21 @@ export interface MnistRunResult {
   r2: number;
   r2HeldOut: number;
   secondsPerEpoch: number;
+}
+
+export interface MnistRunResult extends MnistScores {
   run: MethodRun;
   data: VariantMnistData;
   /** When the run started (for the output folder's run manifest). */
   started: Date;
+}
+
+/** result.json of a saved run (what the report section reads). */
+export interface MnistResultJson extends MnistScores {
+  evaluationRows: number;
+  title: string;
+  /** The paper's numbers for the method, when it reports them. */
+  paper: { r2: number; mcc: number } | null;
 }
 
 export async function runMnistMethod(options: MnistRunOptions): Promise<MnistRunResult> {
@@ -78,11 +90,12 @@ export async function saveMnistRun(dir: string, result: MnistRunResult): Promise
       await out.put(`traversal-${t.latent}.png`, tileGridPng(t.decoded));
     }
   }
-  await out.put("result.json", JSON.stringify({
+  const summary: MnistResultJson = {
     method: result.method, seed: result.seed, n: result.n, epochs: result.epochs, mcc: result.mcc, r2: result.r2, r2HeldOut: result.r2HeldOut,
     secondsPerEpoch: result.secondsPerEpoch, evaluationRows: run.evalRows.length,
     title: mnistMethods[result.method].title, paper: (mnistMethods[result.method] as MnistMethod).paper ?? null,
-  }, null, 2) + "\n");
+  };
+  await out.put("result.json", JSON.stringify(summary, null, 2) + "\n");
   // The folder is a run `personax report` can draw (report/sections/crl-mnist.ts).
   const manifest = await writeManifest(dir, {
     kind: "crl-mnist", command: "personax crl bench-mnist", seed: result.seed, started: result.started,

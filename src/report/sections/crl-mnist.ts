@@ -6,20 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { escapeHtml, htmlTable, keyValueTable } from "../html.ts";
+import type { MnistResultJson } from "../../crl/baselines/run.ts";
 import type { RunSection } from "./types.ts";
-
-interface MnistResult {
-  method: string;
-  title?: string;
-  seed: number;
-  n: number;
-  epochs: number;
-  mcc: number;
-  r2: number;
-  r2HeldOut: number;
-  secondsPerEpoch: number;
-  paper?: { r2: number; mcc: number } | null;
-}
 
 /** A PNG of the folder inlined, so the page stays one self-contained file. */
 async function pngFigure(dir: string, file: string, caption: string): Promise<string> {
@@ -32,7 +20,7 @@ export const crlMnistRunSection: RunSection = {
   kind: "crl-mnist",
   title: (run) => `Variant MNIST: ${String(run.manifest.params["method"] ?? "?")}, seed ${String(run.manifest.params["seed"] ?? "?")}`,
   async render(run) {
-    const r = await run.readJson<MnistResult>("result.json");
+    const r = await run.readJson<MnistResultJson>("result.json");
     if (!r) return `<p class="bad">No result.json in this folder.</p>`;
     const files = run.manifest.files;
     const parts = [
