@@ -7,7 +7,7 @@ import type { Matrix } from "../../linalg/matrix.ts";
 import { openOutputFolder } from "../../util/output-folder.ts";
 import { writeManifest } from "../../report/manifest.ts";
 import { generateVariantMnist, variantMnistDataset, type VariantMnistData } from "../../synth/variant-mnist.ts";
-import { sampleRowsPng, tileGridPng } from "../../synth/variant-mnist-grid.ts";
+import { mnistTileGridPng, sampleRowsPng } from "../../synth/variant-mnist-grid.ts";
 import { latentTraversals } from "./traversal.ts";
 import { MNIST_BUDGET, type MethodRun, type MnistTrainBudget } from "./common.ts";
 import { mnistMethods, type MnistMethod, type MnistMethodName } from "./index.ts";
@@ -87,7 +87,7 @@ export async function saveMnistRun(dir: string, result: MnistRunResult): Promise
   if (run.training) {
     const measurements = run.training.model.config.modalities[0]!.measurements === 3 ? 3 : 1;
     for (const t of latentTraversals(run.training, variantMnistDataset(data, measurements), { inputScales: run.inputScales })) {
-      await out.put(`traversal-${t.latent}.png`, tileGridPng(t.decoded));
+      await out.put(`traversal-${t.latent}.png`, mnistTileGridPng(t.decoded));
     }
   }
   const summary: MnistResultJson = {
