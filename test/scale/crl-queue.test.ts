@@ -1,11 +1,11 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JobQueue } from "../../src/scale/producer.ts";
 import { parseSeedList, runCaseSweepLocally, runCaseSweepOnQueue, sweepStats, type CaseRunSpec, type CaseRunSummary } from "../../src/scale/crl-sweep.ts";
-import { redisAvailable, startRedis, type TestRedis } from "./redis-server.ts";
-import { startWorker, waitForLog, type WorkerProcess } from "./workers.ts";
+import { redisAndWorkers, startWorker, waitForLog } from "./workers.ts";
 
-const skip = redisAvailable() ? false : "redis-server is not installed (scripts/setup-system.sh installs it)";
+const shared = redisAndWorkers();
+const skip = shared.skip;
 
 /** A small sweep: case a at n = 400, 4 epochs, seeds 1–3 (seconds of training each). */
 const specs: CaseRunSpec[] = [1, 2, 3].map((seed) => ({ caseId: "a", seed, mode: "default", nSamples: 400, train: { epochs: 4, batchSize: 128 } }));
@@ -17,19 +17,11 @@ function withoutTimes(run: CaseRunSummary) {
   return { ...rest, curve: curves.curve.map(point), epochs: curves.epochs.map(point), best: curves.best && point(curves.best), final: point(curves.final), stoppedEarly: curves.stoppedEarly };
 }
 
-let redis: TestRedis;
-let workers: WorkerProcess[] = [];
-before(async () => { if (!skip) redis = await startRedis(); });
-after(async () => {
-  await Promise.all(workers.map((w) => w.kill()));
-  await redis?.stop();
-});
-
 test("a CRL sweep over seeds through two queue workers equals the local runs (scores and every loss of every epoch)", { skip }, async () => {
-  workers = [startWorker(redis.url, { concurrency: 1 }), startWorker(redis.url, { concurrency: 1 })];
+  shared.workers.push(startWorker(shared.redis.url, { concurrency: 1 }), startWorker(shared.redis.url, { concurrency: 1 }));
   const local = await runCaseSweepLocally(specs);
-  await Promise.all(workers.map((w) => waitForLog(w, /serving/)));
-  const queue = await JobQueue.open({ redisUrl: redis.url });
+  await Promise.all(shared.workers.map((w) => waitForLog(w, /serving/)));
+  const queue = await JobQueue.open({ redisUrl: shared.redis.url });
   try {
     const finished: number[] = [];
     const remote = await runCaseSweepOnQueue(queue, specs, (run) => finished.push(run.seed));
@@ -40,22 +32,22 @@ test("a CRL sweep over seeds through two queue workers equals the local runs (sc
   } finally {
     await queue.close();
   }
-  await Promise.all(workers.map((w) => w.stop()));
-  const done = workers.map((w) => w.completed());
+  await Promise.all(shared.workers.map((w) => w.stop()));
+  const done = shared.workers.map((w) => w.completed());
   assert.equal(done[0]! + done[1]!, specs.length, `jobs per worker: ${done.join(", ")}`);
 });
 
 test("personax crl bench-case --seeds --queue prints the local sweep's scores and their mean, spread and worst seed", { skip }, async () => {
   const { runCli } = await import("../../src/cli/run-cli.ts");
   const { recordingIo } = await import("../../src/cli/io.ts");
-  const worker = startWorker(redis.url, { concurrency: 1 });
+  const worker = startWorker(shared.redis.url, { concurrency: 1 });
   try {
     const args = ["crl", "bench-case", "a", "--seeds", "1-2", "--n", "400", "--epochs", "4", "--batch-size", "128", "--json"];
     const local = recordingIo();
     assert.equal(await runCli(args, local), 0, local.stderr.join("\n"));
     await waitForLog(worker, /serving/);
     const queued = recordingIo();
-    assert.equal(await runCli([...args, "--queue", redis.url], queued), 0, queued.stderr.join("\n"));
+    assert.equal(await runCli([...args, "--queue", shared.redis.url], queued), 0, queued.stderr.join("\n"));
     const scores = (io: ReturnType<typeof recordingIo>) => {
       const out = JSON.parse(io.stdout.join("\n")) as { seeds: number[]; stats: unknown; runs: CaseRunSummary[] };
       return { seeds: out.seeds, stats: out.stats, runs: out.runs.map(({ secondsPerEpoch: _, ...r }) => r) };

@@ -1,5 +1,7 @@
 /** Queue worker processes for tests: `personax worker` run from source under tsx, with short stall timers. */
+import { after, before } from "node:test";
 import { spawn, type ChildProcess } from "node:child_process";
+import { redisAvailable, startRedis, type TestRedis } from "./redis-server.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -43,4 +45,34 @@ export async function waitForLog(worker: WorkerProcess, pattern: RegExp, timeout
     if (Date.now() - started > timeoutMs) throw new Error(`worker log never matched ${pattern}: ${worker.log()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A test file's Redis and queue workers: see redisAndWorkers. */
+export interface QueueFixture {
+  /** Why the file's tests are skipped (no redis-server), or false. */
+  skip: string | false;
+  /** The file's Redis (started before its first test). */
+  readonly redis: TestRedis;
+  /** Workers a test started; all are killed after the file's tests. */
+  workers: WorkerProcess[];
+}
+
+/** Starts a real Redis before a test file's tests and stops it, and every worker in `workers`, after them. */
+export function redisAndWorkers(): QueueFixture {
+  const skip = redisAvailable() ? false : "redis-server is not installed (scripts/setup-system.sh installs it)";
+  let redis: TestRedis | undefined;
+  const fixture: QueueFixture = {
+    skip,
+    get redis() {
+      if (!redis) throw new Error("Redis is not running (redis-server missing, or used outside a test)");
+      return redis;
+    },
+    workers: [],
+  };
+  before(async () => { if (!skip) redis = await startRedis(); });
+  after(async () => {
+    await Promise.all(fixture.workers.map((w) => w.kill()));
+    await redis?.stop();
+  });
+  return fixture;
 }
