@@ -57,7 +57,7 @@ async function inferOnQueue(server: FakeLlmServer, people: PersonPrompt[], while
   }
 }
 
-test("LLM inference through two queue workers makes exactly one request per task", { skip }, async () => {
+test("LLM inference through two queue workers makes exactly one request per task", { skip, timeout: 600_000 }, async () => {
   const server = await startFakeLlmServer("openai", { latencyMs: 50 });
   try {
     await Promise.all(workers.map((w) => waitForLog(w, /serving/)));
@@ -72,7 +72,7 @@ test("LLM inference through two queue workers makes exactly one request per task
   }
 });
 
-test("a worker SIGKILLed with requests in flight: only those requests are made twice, every task completes", { skip }, async () => {
+test("a worker SIGKILLed with requests in flight: only those requests are made twice, every task completes", { skip, timeout: 600_000 }, async () => {
   // Long enough replies that the victim is caught with requests in flight.
   const server = await startFakeLlmServer("openai", { latencyMs: 1500 });
   try {
@@ -84,7 +84,10 @@ test("a worker SIGKILLed with requests in flight: only those requests are made t
       const connection = connectRedis(redis.url, "test-observer");
       const queue = new Queue(queuedQueueName(server), { connection });
       try {
+        // Bounded: a run in which the victim never holds an answered request fails here instead of hanging CI.
+        const deadline = Date.now() + 120_000;
         for (;;) {
+          if (Date.now() > deadline) assert.fail(`in 120 s the victim never held a request that had reached the server (${server.requests.length} requests so far)`);
           const heldPersons = async () => (await queue.getActive()).filter((j) => j.processedBy?.endsWith(`-${victim.child.pid}`))
             .map((j) => personOf((j.data as { payload: { request: { user: string } } }).payload.request.user)!);
           const arrived = new Set(server.requests.map((r) => r.person));
