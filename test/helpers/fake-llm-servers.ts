@@ -47,7 +47,10 @@ export interface FakeLlmServer {
   kind: "openai" | "gemini";
   /** The baseUrl to put in a model config (OpenAI: ends in /v1). */
   baseUrl: string;
+  /** Every request as recorded once answered (after the latency). */
   requests: RequestRecord[];
+  /** The person of each chat request, recorded the moment its body arrives (before the latency): what a client has in flight. */
+  arrivals: string[];
   addFaults(...rules: FaultRule[]): void;
   /** Hold every request after `count` valid replies have been delivered (until release() or close()). */
   holdAfterValidReplies(count: number): void;
@@ -132,6 +135,7 @@ function personOf(prompt: string): string | undefined {
 export async function startFakeLlmServer(kind: "openai" | "gemini", options: FakeServerOptions = {}): Promise<FakeLlmServer> {
   const rules: Array<FaultRule & { left: number }> = [];
   const requests: RequestRecord[] = [];
+  const arrivals: string[] = [];
   const held: Array<() => void> = [];
   let holdAfter = Infinity;
   const countValid = (person?: string) => requests.filter((r) => r.validReply && (person === undefined || r.person === person)).length;
@@ -148,6 +152,8 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
     const url = req.url ?? "";
     let body: Record<string, any>;
     try { body = JSON.parse(bodyText || "{}"); } catch { return send(res, 400, { error: { message: "bad JSON body" } }); }
+    const arriving = personOf(body.messages?.find?.((m: { role: string }) => m.role === "user")?.content ?? body.contents?.[0]?.parts?.map?.((p: { text: string }) => p.text).join("") ?? "");
+    if (arriving !== undefined) arrivals.push(arriving);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
 
     const isEmbed = kind === "openai" ? url.endsWith("/embeddings") : /:(batchEmbedContents|embedContent)$/.test(url);
@@ -271,6 +277,7 @@ export async function startFakeLlmServer(kind: "openai" | "gemini", options: Fak
     kind,
     baseUrl: kind === "openai" ? `${root}/v1` : root,
     requests,
+    arrivals,
     addFaults: (...more) => { for (const r of more) rules.push({ ...r, left: r.times ?? 1 }); },
     holdAfterValidReplies: (count) => { holdAfter = count; },
     release: () => { holdAfter = Infinity; for (const r of held.splice(0)) r(); },

@@ -87,10 +87,11 @@ test("a worker SIGKILLed with requests in flight: only those requests are made t
         // Bounded: a run in which the victim never holds an answered request fails here instead of hanging CI.
         const deadline = Date.now() + 120_000;
         for (;;) {
-          if (Date.now() > deadline) assert.fail(`in 120 s the victim never held a request that had reached the server (${server.requests.length} requests so far)`);
+          if (Date.now() > deadline) assert.fail(`in 120 s the victim never held a request that had reached the server (${server.arrivals.length} requests so far)`);
           const heldPersons = async () => (await queue.getActive()).filter((j) => j.processedBy?.endsWith(`-${victim.child.pid}`))
             .map((j) => personOf((j.data as { payload: { request: { user: string } } }).payload.request.user)!);
-          const arrived = new Set(server.requests.map((r) => r.person));
+          // Arrivals, not answered requests: a request is in flight from its arrival until its reply.
+          const arrived = new Set(server.arrivals);
           const heldBefore = await heldPersons();
           if (heldBefore.some((p) => arrived.has(p))) {
             await victim.kill();
@@ -98,7 +99,7 @@ test("a worker SIGKILLed with requests in flight: only those requests are made t
             // above can still be read after its death; a request it sent just before dying reaches the server
             // within milliseconds.
             await new Promise((r) => setTimeout(r, 300));
-            const arrivedAtKill = new Set(server.requests.map((r) => r.person));
+            const arrivedAtKill = new Set(server.arrivals);
             inFlight = [...new Set([...heldBefore, ...await heldPersons()])].filter((p) => arrivedAtKill.has(p));
             break;
           }
