@@ -4,22 +4,8 @@
  * Usage: pc-peer-run.ts <csv> <test> <ucRule> <ucPriority> <depth|none> [--default]
  * (--faithful is the default here, so the graph can be compared with causal-learn's.)
  */
-import { readFileSync } from "node:fs";
+import { readNumericCsv } from "./pc-peer-csv.ts";
 import { runPc } from "../src/discovery/run-pc.ts";
-import { matrix } from "../src/linalg/matrix.ts";
-
-/** The bench CSVs are plain numbers with a header (written by pc-peer.bench.ts); like np.loadtxt, no quoting. */
-function readNumericCsv(path: string) {
-  const lines = readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0);
-  const names = lines[0]!.split(",");
-  const data = matrix(lines.length - 1, names.length);
-  for (let r = 1; r < lines.length; r++) {
-    const fields = lines[r]!.split(",");
-    if (fields.length !== names.length) throw new Error(`${path}:${r + 1}: ${fields.length} fields, expected ${names.length}`);
-    for (let c = 0; c < names.length; c++) data.data[(r - 1) * names.length + c] = Number(fields[c]);
-  }
-  return { names, data };
-}
 
 const [csv, test, ucRule, ucPriority, depth] = process.argv.slice(2);
 const { names, data } = readNumericCsv(csv!);

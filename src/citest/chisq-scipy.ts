@@ -3,18 +3,19 @@
  * defaults (Pearson statistic, Yates continuity correction when dof = 1). Unconditional only. The table
  * has one row/column per observed value, so there are no empty rows or columns.
  */
-import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import { chiSquareUpperTail } from "../stats/distributions.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
 import { checkQuery, getColumn, pairLabel } from "./columns.ts";
+import { booleanOption, numberOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiTest } from "./types.ts";
 
-const ChisqScipyOptions = z.object({
-  correction: z.boolean().default(true).describe("Yates continuity correction when dof = 1 (scipy's default)"),
-  maxTableCells: z.number().int().positive().default(20_000_000).describe("refuse larger tables"),
-});
-export type ChisqScipyOptions = z.infer<typeof ChisqScipyOptions>;
+const chisqScipyFields = {
+  correction: booleanOption(true, "Yates continuity correction when dof = 1 (scipy's default)"),
+  maxTableCells: numberOption(20_000_000, "refuse larger tables", { integer: true, positive: true }),
+};
+const ChisqScipyOptions = optionSchema(chisqScipyFields);
+export type ChisqScipyOptions = OptionValues<typeof chisqScipyFields>;
 
 export const chisqScipy: CiTest<ChisqScipyOptions> = {
   name: "chisq-scipy",
@@ -24,7 +25,7 @@ export const chisqScipy: CiTest<ChisqScipyOptions> = {
   options: ChisqScipyOptions,
   reference: "scipy 1.10.1 scipy.stats.chi2_contingency on pandas.crosstab",
   prepare(data, rawOptions, context) {
-    const options = ChisqScipyOptions.parse(rawOptions ?? {});
+    const options = ChisqScipyOptions.parse(rawOptions, "chisq-scipy");
     return (x, y, zs) => {
       if (zs.length) {
         throw new ComputeError(`chisq-scipy ${pairLabel(x, y, zs, context)}: this test is unconditional only`, "use chisq or gsq for conditional tests");

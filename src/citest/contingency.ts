@@ -5,19 +5,19 @@
  * are Sx·Sy/S, and the degrees of freedom subtract all-zero rows and columns per layer. dof = 0 → p = 1
  * and no statistic. p-values use the exact χ² upper tail (as the reference's chi2.sf).
  */
-import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { chiSquareUpperTail } from "../stats/distributions.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
 import { ColumnChecker, columnLabel, getColumn, pairLabel, type PrepareContext } from "./columns.ts";
+import { numberOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiQueryFn, CiResult, CiTest } from "./types.ts";
 
-export const ContingencyOptions = z.object({
-  maxTableCells: z.number().int().positive().default(20_000_000)
-    .describe("refuse tables with more cells than this (layers × rows × columns); continuous columns make huge tables"),
-});
-export type ContingencyOptions = z.infer<typeof ContingencyOptions>;
+const contingencyFields = {
+  maxTableCells: numberOption(20_000_000, "refuse tables with more cells than this (layers × rows × columns); continuous columns make huge tables", { integer: true, positive: true }),
+};
+export const ContingencyOptions = optionSchema(contingencyFields);
+export type ContingencyOptions = OptionValues<typeof contingencyFields>;
 
 /** Memory for cached row layerings of conditioning sets (up to 12 bytes a row each, with row groups). */
 const LAYER_CACHE_BYTES = 64 * 1024 * 1024;
@@ -33,7 +33,7 @@ interface LayerGroups { rows: Int32Array; starts: Int32Array; count: number }
 const GROUPED_LAYERS_PER_ROW = 1 / 32;
 
 function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Partial<ContingencyOptions> | undefined, context: PrepareContext | undefined): CiQueryFn {
-  const options = ContingencyOptions.parse(rawOptions ?? {});
+  const options = ContingencyOptions.parse(rawOptions, kind);
   const checker = new ColumnChecker(kind, data, context, false);
   const n = data.rows;
   // Each column is re-coded once (lazily: a PC run touches every column, a matrix cell only two).

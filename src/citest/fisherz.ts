@@ -4,20 +4,21 @@
  * of [x, y, ...S], r = −inv[0,1]/√(inv[0,0]·inv[1,1]), statistic = √(n − |S| − 3)·|atanh r|.
  * The p-value is the exact two-sided normal tail erfc(|z|/√2) (the reference's 2·(1 − Φ) underflows).
  */
-import { z } from "zod";
 import { DegenerateDataError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import erfc from "@stdlib/math-base-special-erfc";
 import { normalTwoSidedP } from "../stats/distributions.ts";
 import { luDecompose, luSolve } from "../stats/lu.ts";
 import { ColumnChecker, pairLabel, type PrepareContext } from "./columns.ts";
+import { enumOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiResult, CiTest } from "./types.ts";
 
-const FisherzOptions = z.object({
-  tail: z.enum(["exact", "causal-learn"]).default("exact")
-    .describe("p-value: exact two-sided tail erfc(|z|/√2), or causal-learn's 2·(1 − Φ(|z|)), which is exactly 0 beyond |z| ≈ 8.3"),
-});
-export type FisherzOptions = z.infer<typeof FisherzOptions>;
+const fisherzFields = {
+  tail: enumOption(["exact", "causal-learn"], "exact",
+    "p-value: exact two-sided tail erfc(|z|/√2), or causal-learn's 2·(1 − Φ(|z|)), which is exactly 0 beyond |z| ≈ 8.3"),
+};
+const FisherzOptions = optionSchema(fisherzFields);
+export type FisherzOptions = OptionValues<typeof fisherzFields>;
 
 /** np.corrcoef(data.T): Pearson correlations of every pair of columns. */
 export function correlationMatrix(data: Matrix): Float64Array {
@@ -55,7 +56,7 @@ export const fisherz: CiTest<FisherzOptions> = {
   options: FisherzOptions,
   reference: "causal-learn 0.1.4.7 causallearn/utils/cit.py FisherZ",
   prepare(data, rawOptions, context) {
-    const { tail } = FisherzOptions.parse(rawOptions ?? {});
+    const { tail } = FisherzOptions.parse(rawOptions, "fisherz");
     const corr = correlationMatrix(data);
     const p = data.cols;
     const checker = new ColumnChecker("fisherz", data, context);

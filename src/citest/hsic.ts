@@ -8,18 +8,19 @@
  * z-scored values (ddof = 1) with a float64 kernel exp(−(a − b)²), which is scale-free.
  * Statistic = Σ Kxc∘Kyc / n²; mean and variance from the reference's Theorems 3–4; p from the gamma upper tail.
  */
-import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import { gammaUpperTail } from "../stats/distributions.ts";
 import { zScore } from "../stats/descriptive.ts";
 import { checkQuery, getColumn, pairLabel } from "./columns.ts";
 import { kernelSums, NEGLIGIBLE_LOG_KERNEL, type GaussianTagged, type KernelSums, type ScalarKernel } from "./kernel-sums.ts";
+import { numberOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiTest } from "./types.ts";
 
-const HsicOptions = z.object({
-  sig: z.number().positive().default(1 / Math.sqrt(2)).describe("kernel width σ: k = exp(−(a − b)²/(2σ²))"),
-});
-export type HsicOptions = z.infer<typeof HsicOptions>;
+const hsicFields = {
+  sig: numberOption(1 / Math.sqrt(2), "kernel width σ: k = exp(−(a − b)²/(2σ²))", { positive: true }),
+};
+const HsicOptions = optionSchema(hsicFields);
+export type HsicOptions = OptionValues<typeof hsicFields>;
 
 /** The reference kernel with its float32 cross term (utils/kernels.py rbf_kernel). */
 export function float32CrossKernel(sig: number): GaussianTagged {
@@ -76,7 +77,7 @@ function makeHsic(name: "hsic" | "hsic-std"): CiTest<HsicOptions> {
       ? "PersonaX variant of conditional_independence hsic_test on z-scored data"
       : "conditional_independence 0.1a.4 ci_tests/nonparametric/hsic.py hsic_test",
     prepare(data, rawOptions, context) {
-      const options = HsicOptions.parse(rawOptions ?? {});
+      const options = HsicOptions.parse(rawOptions, name);
       const kernel = standardized ? plainGaussianKernel(options.sig) : float32CrossKernel(options.sig);
       return (x, y, zs) => {
         if (zs.length) {

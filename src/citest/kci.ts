@@ -9,22 +9,21 @@
  *
  * Conditional: see kci-conditional.ts (dense n × n linear algebra).
  */
-import { z } from "zod";
 import { gammaUpperTail } from "../stats/distributions.ts";
 import { zScore } from "../stats/descriptive.ts";
 import { checkQuery, getColumn } from "./columns.ts";
 import { kernelSums, NEGLIGIBLE_LOG_KERNEL, type GaussianTagged } from "./kernel-sums.ts";
 import { KciConditionalCache, kciConditional } from "./kci-conditional.ts";
+import { numberOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiTest } from "./types.ts";
 
-export const KciOptions = z.object({
-  maxConditionalRows: z.number().int().positive().default(3000)
-    .describe("conditional KCI needs O(n²) memory and O(n³) time; larger inputs are refused with a clear error"),
-  cacheMegabytes: z.number().nonnegative().default(256)
-    .describe("memory for conditional KCI's per-conditioning-set matrices, reused across queries (0 = no reuse)"),
-  epsilon: z.number().positive().default(1e-3).describe("ridge of the kernel regression on Z (causal-learn's epsilon_x/epsilon_y)"),
-});
-export type KciOptions = z.infer<typeof KciOptions>;
+const kciFields = {
+  maxConditionalRows: numberOption(3000, "conditional KCI needs O(n²) memory and O(n³) time; larger inputs are refused with a clear error", { integer: true, positive: true }),
+  cacheMegabytes: numberOption(256, "memory for conditional KCI's per-conditioning-set matrices, reused across queries (0 = no reuse)", { min: 0 }),
+  epsilon: numberOption(1e-3, "ridge of the kernel regression on Z (causal-learn's epsilon_x/epsilon_y)", { positive: true }),
+};
+export const KciOptions = optionSchema(kciFields);
+export type KciOptions = OptionValues<typeof kciFields>;
 
 /** set_width_empirical_hsic: θ = 1/(w²·dim). */
 export function kciUnconditionalTheta(n: number, dims = 1): number {
@@ -51,7 +50,7 @@ export const kci: CiTest<KciOptions> = {
   options: KciOptions,
   reference: "causal-learn 0.1.4.7 causallearn/utils/KCI/KCI.py KCI_UInd / KCI_CInd",
   prepare(data, rawOptions, context) {
-    const options = KciOptions.parse(rawOptions ?? {});
+    const options = KciOptions.parse(rawOptions, "kci");
     const cache = new KciConditionalCache(data, options.cacheMegabytes * 2 ** 20);
     return (x, y, zs) => {
       checkQuery("kci", data, x, y, zs, context);

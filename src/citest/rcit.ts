@@ -9,7 +9,6 @@
  * p is the upper tail of the approximating mixture computed directly (the reference's 1 − cdf, clipped
  * at 0, loses everything below ~1e-16).
  */
-import { z } from "zod";
 import { ComputeError } from "../errors.ts";
 import { hbe, lpb4 } from "../stats/weighted-chi-square.ts";
 import { gemm, matrix, type Matrix } from "../linalg/index.ts";
@@ -19,17 +18,19 @@ import { uniqueCodes } from "../stats/descriptive.ts";
 import { selectKthInPlace } from "../stats/select-kth.ts";
 import { checkQuery, getColumn, pairLabel } from "./columns.ts";
 import { rngDrawSource, type DrawSource } from "./draws.ts";
+import { enumOption, numberOption, optionalOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiResult, CiTest } from "./types.ts";
 
-export const RcitOptions = z.object({
-  seed: z.number().int().min(0).default(0).describe("seed of the random Fourier features (ignored when drawSource is given)"),
-  numFeatures: z.number().int().positive().default(5).describe("random features for x and y (num_f2)"),
-  numFeaturesZ: z.number().int().positive().default(100).describe("random features for the conditioning set (num_f)"),
-  approx: z.enum(["lpb4", "hbe"]).default("lpb4").describe("null approximation"),
-  drawSource: z.custom<DrawSource>((v) => typeof v === "object" && v !== null && "normal" in v).optional()
-    .describe("where random draws come from (tests inject recorded draws)"),
-});
-export type RcitOptions = z.infer<typeof RcitOptions>;
+const rcitFields = {
+  seed: numberOption(0, "seed of the random Fourier features (ignored when drawSource is given)", { integer: true, min: 0 }),
+  numFeatures: numberOption(5, "random features for x and y (num_f2)", { integer: true, positive: true }),
+  numFeaturesZ: numberOption(100, "random features for the conditioning set (num_f)", { integer: true, positive: true }),
+  approx: enumOption(["lpb4", "hbe"], "lpb4", "null approximation"),
+  drawSource: optionalOption((v): v is DrawSource => typeof v === "object" && v !== null && "normal" in v, "a DrawSource (an object with normal())",
+    "where random draws come from (tests inject recorded draws)"),
+};
+export const RcitOptions = optionSchema(rcitFields);
+export type RcitOptions = OptionValues<typeof rcitFields>;
 
 /** A column-major block: cols arrays of length n. */
 type Block = Float64Array[];
@@ -387,7 +388,7 @@ export const rcit: CiTest<RcitOptions> = {
   options: RcitOptions,
   reference: "causal-learn 0.1.4.7 causallearn/utils/RCIT/RCIT.py RIT / RCIT (approx='lpd4'); momentchi2 0.1.8 lpb4/hbe",
   prepare(data, rawOptions, context) {
-    const options = RcitOptions.parse(rawOptions ?? {});
+    const options = RcitOptions.parse(rawOptions, "rcit");
     const draws = options.drawSource ?? rngDrawSource(new Rng(options.seed));
     return (x, y, zs) => {
       checkQuery("rcit", data, x, y, zs, context);

@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import type { Matrix } from "../linalg/matrix.ts";
+import type { OptionSchema } from "./options.ts";
 
 /** The answer to one independence query X ⫫ Y | Z. */
 export interface CiResult {
@@ -33,8 +33,8 @@ export interface CiTest<O = unknown> {
   dataKind: "continuous" | "discrete" | "any";
   /** Whether z may be non-empty. */
   conditional: boolean;
-  /** Options with defaults and descriptions. */
-  options: z.ZodType<O>;
+  /** Options with defaults, checks and descriptions (options.ts). */
+  options: OptionSchema<O>;
   /** The reference implementation this mirrors (package, file, function). */
   reference: string;
   /**
