@@ -52,12 +52,15 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
   // once per other neighbour as y, a node's whole neighbourhood apart, so the cache holds as many sets
   // as a fixed memory budget allows.
   const cacheSize = Math.max(16, Math.min(4096, Math.floor(LAYER_CACHE_BYTES / (12 * Math.max(1, n)))));
-  const layerCache = new Map<string, Layers>();
+  const layerCache = new Map<number | string, Layers>();
+  const setKeys = new SetKeys(data.cols);
   // The layers of the prefixes of the last set built from scratch: PC enumerates subsets in
   // lexicographic order, so the next set usually shares all but its last member and costs one pass.
   const prefixes = new PrefixLayers(n);
+  // Row-group buffers of evicted sets, for the next set that needs grouping (fresh arrays cost page faults and GC).
+  const spareRows: Int32Array[] = [];
   const layersOf = (zs: readonly number[]): Layers => {
-    const key = zs.join(",");
+    const key = setKeys.key(zs);
     let entry = layerCache.get(key);
     if (entry) {
       layerCache.delete(key);
@@ -65,7 +68,9 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
       let reuse: Int32Array | undefined;
       if (layerCache.size >= cacheSize) {
         const oldest = layerCache.keys().next().value!;
-        reuse = layerCache.get(oldest)!.layerOf;
+        const evicted = layerCache.get(oldest)!;
+        reuse = evicted.layerOf;
+        if (evicted.groups && spareRows.length < 64) spareRows.push(evicted.groups.rows);
         layerCache.delete(oldest);
       }
       const into = reuse ?? new Int32Array(n);
@@ -108,11 +113,46 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
     }
     if (!entry) return tableResult(kind, null, 1, cx.codes, cy.codes, kx, ky, n, false, cardinalities);
     if (zs.length > 1 && layers > n * GROUPED_LAYERS_PER_ROW) {
-      entry.groups ??= groupLayers(entry); // once per cached conditioning set
+      entry.groups ??= groupLayers(entry, scratch, spareRows.pop()); // once per cached conditioning set
       return groupedResult(kind, entry.groups, pairCodes(x, y), kx, ky, n, cardinalities, scratch);
     }
     return layeredResult(kind, entry.layerOf, layers, pairCodes(x, y), kx, ky, n, cardinalities, scratch);
   };
+}
+
+/**
+ * Cache keys of conditioning sets over `p` columns: an increasing set's rank among all subsets (by size, then
+ * the combinatorial number system), so a lookup builds no string; any other order (a different layering) or a
+ * rank beyond 2^53 gets the joined string.
+ */
+class SetKeys {
+  /** binomial[a · (p + 1) + b] = C(a, b). */
+  private readonly binomial: Float64Array;
+  /** sizeOffset[k] = subsets smaller than k; exact while below 2^53. */
+  private readonly sizeOffset: Float64Array;
+
+  constructor(private readonly p: number) {
+    const m = p + 1;
+    this.binomial = new Float64Array(m * m);
+    for (let a = 0; a <= p; a++) {
+      this.binomial[a * m] = 1;
+      for (let b = 1; b <= a; b++) this.binomial[a * m + b] = this.binomial[(a - 1) * m + b - 1]! + this.binomial[(a - 1) * m + b]!;
+    }
+    this.sizeOffset = new Float64Array(m + 1);
+    for (let k = 0; k <= p; k++) this.sizeOffset[k + 1] = this.sizeOffset[k]! + this.binomial[p * m + k]!;
+  }
+
+  key(zs: readonly number[]): number | string {
+    const k = zs.length;
+    if (this.sizeOffset[k + 1]! >= 2 ** 53) return zs.join(",");
+    const m = this.p + 1;
+    let rank = this.sizeOffset[k]!;
+    for (let i = 0; i < k; i++) {
+      if (i > 0 && !(zs[i - 1]! < zs[i]!)) return zs.join(",");
+      rank += this.binomial[zs[i]! * m + i + 1]!;
+    }
+    return rank;
+  }
 }
 
 /** Typed buffers that grow to the largest table a prepared test has needed, so queries allocate nothing. */
@@ -365,16 +405,19 @@ function finish(kind: "chisq" | "gsq", statistic: number, dof: number, n: number
 }
 
 /** The rows of each layer holding two or more rows, layer by layer in ascending order (a counting sort). */
-function groupLayers({ layerOf, layers }: Layers): LayerGroups {
+function groupLayers({ layerOf, layers }: Layers, scratch: TableScratch, spareRows: Int32Array | undefined): LayerGroups {
   const n = layerOf.length;
-  const size = new Int32Array(layers);
+  const size = scratch.ensureCounts(layers);
+  size.fill(0, 0, layers);
   for (let i = 0; i < n; i++) size[layerOf[i]!]!++;
-  const at = new Int32Array(layers).fill(-1);
+  const at = scratch.ensureIds(layers);
+  at.fill(-1, 0, layers);
   let count = 0, kept = 0;
   for (let l = 0; l < layers; l++) if (size[l]! >= 2) { at[l] = kept; kept += size[l]!; count++; }
   const starts = new Int32Array(count + 1);
   for (let l = 0, g = 0; l < layers; l++) if (size[l]! >= 2) starts[++g] = starts[g - 1]! + size[l]!;
-  const rows = new Int32Array(kept);
+  // A whole row's worth, so that it can serve any set once this one is evicted.
+  const rows = spareRows ?? new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const l = layerOf[i]!;
     if (at[l]! >= 0) rows[at[l]!++] = i;

@@ -37,6 +37,8 @@ export function median(values: ArrayLike<number>): number | undefined {
  */
 export function uniqueCodes(values: ArrayLike<number>): { levels: Float64Array; codes: Int32Array; counts: Float64Array } {
   const n = values.length;
+  const small = smallIntegerCodes(values);
+  if (small) return small;
   // Few distinct values (scores, codes): one Map pass, then sort only the distinct values.
   const seen = new Map<number, number>();
   const first = new Int32Array(n);
@@ -81,5 +83,28 @@ export function uniqueCodes(values: ArrayLike<number>): { levels: Float64Array; 
     codes[i] = lo;
     counts[lo]!++;
   }
+  return { levels, codes, counts };
+}
+
+/** Values below this that are all non-negative integers (category codes) are coded through a direct table. */
+const SMALL_INTEGER_LIMIT = 1024;
+
+/** uniqueCodes for non-negative integers below SMALL_INTEGER_LIMIT (same output), or undefined for other data. */
+function smallIntegerCodes(values: ArrayLike<number>): { levels: Float64Array; codes: Int32Array; counts: Float64Array } | undefined {
+  const n = values.length;
+  const tally = new Int32Array(SMALL_INTEGER_LIMIT);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v < SMALL_INTEGER_LIMIT && (v | 0) === v)) return undefined; // also NaN; −0 counts as 0, as np.unique
+    tally[v]!++;
+  }
+  const rank = new Int32Array(SMALL_INTEGER_LIMIT);
+  let distinct = 0;
+  for (let v = 0; v < SMALL_INTEGER_LIMIT; v++) if (tally[v]! > 0) rank[v] = distinct++;
+  const levels = new Float64Array(distinct);
+  const counts = new Float64Array(distinct);
+  for (let v = 0; v < SMALL_INTEGER_LIMIT; v++) if (tally[v]! > 0) { levels[rank[v]!] = v; counts[rank[v]!] = tally[v]!; }
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = rank[values[i]! | 0]!;
   return { levels, codes, counts };
 }

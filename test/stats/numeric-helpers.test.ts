@@ -66,6 +66,31 @@ test("uniqueCodes matches np.unique(return_inverse=True); zScore uses ddof = 1",
   assert.deepEqual(Array.from(z), [-1, 0, 1]);
 });
 
+test("uniqueCodes gives np.unique's answer on every path: small integer codes, few values, many values", () => {
+  // The plain definition: sorted distinct values (−0 as 0), each element's index among them, and counts.
+  const reference = (v: number[]) => {
+    const levels = [...new Set(v.map((x) => (x === 0 ? 0 : x)))].sort((a, b) => a - b);
+    const codes = v.map((x) => levels.indexOf(x === 0 ? 0 : x));
+    return { levels, codes, counts: levels.map((_, i) => codes.filter((c) => c === i).length) };
+  };
+  const rng = new Rng(5);
+  const draws: Array<[string, () => number]> = [
+    ["codes 0..3", () => Math.floor(rng.uniform() * 4)],
+    ["codes 0..1023", () => Math.floor(rng.uniform() * 1024)],
+    ["codes with a 1024", () => (rng.uniform() < 0.01 ? 1024 : Math.floor(rng.uniform() * 5))],
+    ["negative codes", () => Math.floor(rng.uniform() * 6) - 3],
+    ["signed zeros and halves", () => [0, -0, 0.5, 2][Math.floor(rng.uniform() * 4)]!],
+    ["continuous", () => rng.normal()],
+  ];
+  for (const [name, draw] of draws) {
+    const v = Array.from({ length: 3000 }, draw);
+    const u = uniqueCodes(v), r = reference(v);
+    assert.deepEqual(Array.from(u.levels), r.levels, name);
+    assert.deepEqual(Array.from(u.codes), r.codes, name);
+    assert.deepEqual(Array.from(u.counts), r.counts, name);
+  }
+});
+
 test("symmetricEigenvaluesSmall equals the Jacobi eigenvalues on random, diagonal and rank-deficient matrices", () => {
   const rng = new Rng(11);
   for (const n of [1, 2, 3, 7, 25]) {

@@ -17,7 +17,9 @@ export interface CiKey {
 }
 
 export function canonicalQuery(x: number, y: number, S: readonly number[]): CiKey {
-  const set = [...new Set(S)].sort((a, b) => a - b);
+  let increasing = true; // PC's subsets usually are already: skip the Set and the sort
+  for (let i = 1; i < S.length; i++) if (!(S[i - 1]! < S[i]!)) { increasing = false; break; }
+  const set = increasing ? S.slice() : [...new Set(S)].sort((a, b) => a - b);
   return x < y ? { x, y, S: set } : { x: y, y: x, S: set };
 }
 

@@ -101,8 +101,8 @@ export function pc(nodes: readonly string[], query: CiQueryFn, options: PcCoreOp
   const o = resolvedOptions(options);
   const runner = new CiRunner(query, options.recordTests ?? true);
   runner.setNodeCount(nodes.length);
-  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful });
   const report = options.onProgress;
+  const steps = skeletonSteps(nodes, runner, { alpha: o.alpha, maxDepth: o.depth, knowledge: o.knowledge, faithful: o.faithful, listQueries: report !== undefined });
   let depth = -1, done = 0, total = 0;
   if (report) runner.onCompute = () => report(++done, total, `depth ${depth}`);
   let step = steps.next();

@@ -19,6 +19,11 @@ export interface SkeletonOptions {
    * knowledge alone: banned edges are removed and required edges kept, without tests.
    */
   faithful?: boolean;
+  /**
+   * Whether each depth's yield lists its queries (default true). A sequential run without progress reporting
+   * does not need them, and listing them enumerates every subset a second time.
+   */
+  listQueries?: boolean;
 }
 
 export interface SkeletonResult {
@@ -101,7 +106,7 @@ export function* skeletonSteps(nodes: readonly string[], runner: CiRunner, optio
   let depth = -1;
   while (graph.maxDegree() - 1 > depth && (maxDepth === undefined || depth < maxDepth)) {
     depth++;
-    yield depthQueries(graph, depth, knowledge, faithful);
+    yield options.listQueries === false ? [] : depthQueries(graph, depth, knowledge, faithful);
     const removal = new Set<string>(); // ordered pairs "x>y", as causal-learn's edge_removal list
     for (let x = 0; x < graph.n; x++) {
       const neighbors = graph.neighbors(x);
