@@ -11,7 +11,8 @@
  * epoch_seconds_celeb_shape: one full-batch training epoch (= one Adam step) of the CelebPersona-shaped
  * model: image modality 3 × 1024-d measurements (10 latents), text modality 3 × 1024-d (5 latents), a
  * shared autoencoder on the 6,144-d concatenation (3 latents), 1024→512→256→128 ELU encoders and mirrored
- * decoders, 8,500 rows; median of 3 epochs after a warm-up, against the PyTorch reference's 7.27 s.
+ * decoders, 8,500 rows; median of 3 epochs after a warm-up, against the PyTorch reference's 7.27 s. Each
+ * epoch runs in a StepArena, as `crl train`'s epochs do.
  *
  * The replicates run in child processes, one per core, each single-threaded (bench/crl-replicate.worker.ts
  * says why); the celeb-shape timing runs afterwards in this process with every core, on a quiet machine.
@@ -25,7 +26,7 @@ import { CrlModel } from "../src/crl/model.ts";
 import { syntheticModelDefaults, syntheticTrainDefaults } from "../src/crl/synthetic-run.ts";
 import { linalgBackend } from "../src/linalg/index.ts";
 import { Adam } from "../src/nn/optim.ts";
-import { Tensor } from "../src/nn/tensor.ts";
+import { StepArena, Tensor } from "../src/nn/tensor.ts";
 import { crlCase, crlCaseIds } from "../src/synth/crl-cases.ts";
 import { Rng } from "../src/util/rng.ts";
 import type { CrlMode } from "../src/crl/config.ts";
@@ -67,15 +68,20 @@ async function celebShapeEpochSeconds() {
   const batch = model.config.modalities.map((m) => Array.from({ length: m.measurements }, () =>
     new Tensor(Float32Array.from(rng.normals(rows * m.inputDim)), [rows, m.inputDim])));
   const optimizer = new Adam(model.parameters(), { lr: 3e-4 });
+  const arena = new StepArena(); // as crl train's epochs (src/crl/train-epoch.ts): op outputs recycled between steps
   const times: number[] = [];
   for (let i = 0; i < 4; i++) {
     const started = performance.now();
-    const out = model.forward(batch);
-    optimizer.zeroGrad();
-    out.loss.backward();
-    optimizer.step();
+    arena.step(() => {
+      const out = model.forward(batch);
+      optimizer.zeroGrad();
+      out.loss.backward();
+      optimizer.step();
+      return out.loss.item();
+    });
     if (i > 0) times.push((performance.now() - started) / 1000); // the first epoch is a warm-up
   }
+  arena.release();
   times.sort((a, b) => a - b);
   const reference = referenceTiming();
   const seconds = times[Math.floor(times.length / 2)]!;

