@@ -12,26 +12,23 @@
  * model: image modality 3 × 1024-d measurements (10 latents), text modality 3 × 1024-d (5 latents), a
  * shared autoencoder on the 6,144-d concatenation (3 latents), 1024→512→256→128 ELU encoders and mirrored
  * decoders, 8,500 rows; median of 3 epochs after a warm-up, against the PyTorch reference's 7.27 s. Each
- * epoch runs in a StepArena, as `crl train`'s epochs do.
+ * epoch runs in a StepArena, as `crl train`'s epochs do (bench/crl-celeb-epoch.ts).
  *
  * The replicates run in child processes, one per core, each single-threaded (bench/crl-replicate.worker.ts
  * says why); the celeb-shape timing runs afterwards in this process with every core, on a quiet machine.
  *
  * Environment overrides for quicker runs: PERSONAX_CRL_BENCH_CASES=a,d  PERSONAX_CRL_BENCH_SEEDS=2
  * PERSONAX_CRL_BENCH_EPOCHS=20  PERSONAX_CRL_BENCH_CELEB=0 (skip the timing)  PERSONAX_CRL_BENCH_WORKERS=1
- * (replicates in this process, one after another).
+ * (replicates in this process, one after another)  PERSONAX_CRL_BENCH_CELEB_ONLY=1 (only the timing; the
+ * replicate results are kept from the previous bench/results/crl.json, whose start time `cases_from_run` gives).
  */
 import { readFileSync } from "node:fs";
-import { CrlModel } from "../src/crl/model.ts";
 import { syntheticModelDefaults, syntheticTrainDefaults } from "../src/crl/synthetic-run.ts";
-import { linalgBackend } from "../src/linalg/index.ts";
-import { Adam } from "../src/nn/optim.ts";
-import { StepArena, Tensor } from "../src/nn/tensor.ts";
 import { crlCase, crlCaseIds } from "../src/synth/crl-cases.ts";
-import { Rng } from "../src/util/rng.ts";
 import type { CrlMode } from "../src/crl/config.ts";
 import type { ReplicateJob } from "./crl-replicate.worker.ts";
 import { benchWorkers as workers, round, scoreAll, stats } from "./crl-harness.ts";
+import { timeCelebEpochsIn } from "./crl-celeb-epoch.ts";
 
 const env = process.env;
 const cases = (env.PERSONAX_CRL_BENCH_CASES ?? crlCaseIds.join(",")).split(",").filter(Boolean);
@@ -52,54 +49,37 @@ function referenceTiming(): { seconds: number; parameters?: number } {
   return { seconds: 7.27 };
 }
 
-async function celebShapeEpochSeconds() {
-  const rows = 8500;
-  const model = new CrlModel({
-    modalities: [
-      { name: "face", inputDim: 1024, latentDim: 10, measurements: 3 },
-      { name: "text", inputDim: 1024, latentDim: 5, measurements: 3 },
-    ],
-    sharedDim: 3,
-    hidden: [512, 256, 128],
-    activation: "elu",
-    mode: "faithful",
-  }, new Rng(7));
-  const rng = new Rng(8);
-  const batch = model.config.modalities.map((m) => Array.from({ length: m.measurements }, () =>
-    new Tensor(Float32Array.from(rng.normals(rows * m.inputDim)), [rows, m.inputDim])));
-  const optimizer = new Adam(model.parameters(), { lr: 3e-4 });
-  const arena = new StepArena(); // as crl train's epochs (src/crl/train-epoch.ts): op outputs recycled between steps
-  const times: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const started = performance.now();
-    arena.step(() => {
-      const out = model.forward(batch);
-      optimizer.zeroGrad();
-      out.loss.backward();
-      optimizer.step();
-      return out.loss.item();
-    });
-    if (i > 0) times.push((performance.now() - started) / 1000); // the first epoch is a warm-up
-  }
-  arena.release();
-  times.sort((a, b) => a - b);
+/**
+ * The celeb-shape epoch, timed in child processes: once with this environment's OpenBLAS kernels, and, when
+ * the environment forces a kernel set (OPENBLAS_CORETYPE; this machine's sets Haswell, i.e. AVX2, on an
+ * AVX-512 CPU), once more with the kernels OpenBLAS picks for the CPU itself (as on a machine without the
+ * variable, and as PyTorch's own BLAS would).
+ */
+function celebShapeEpochSeconds() {
   const reference = referenceTiming();
-  const seconds = times[Math.floor(times.length / 2)]!;
+  const timed = (env: NodeJS.ProcessEnv) => {
+    const r = timeCelebEpochsIn(env);
+    return { ...r, seconds: round(r.seconds), speedup_vs_reference: round(reference.seconds / r.seconds) };
+  };
+  const forced = env.OPENBLAS_CORETYPE;
+  const { OPENBLAS_CORETYPE: _, ...withoutForcedCore } = env;
   return {
-    seconds: round(seconds),
+    ...timed(env),
     reference_seconds: round(reference.seconds),
-    speedup_vs_reference: round(reference.seconds / seconds),
     reference_parameters: reference.parameters,
-    epochs_timed: times.length,
-    rows,
-    parameters: model.parameterCount(),
-    backend: linalgBackend(),
     mode: "faithful",
+    ...(forced ? { openblas_own_kernels: { ...timed(withoutForcedCore), why: `this environment sets OPENBLAS_CORETYPE=${forced}; without it OpenBLAS picks its kernels for the CPU` } } : {}),
   };
 }
 
 export default async function crlBench(): Promise<Record<string, unknown>> {
   const started = performance.now();
+  if (env.PERSONAX_CRL_BENCH_CELEB_ONLY === "1") {
+    // Only the timing: the replicate results stay those of the last full run, which the record names.
+    const { benchmark: _b, started: previousStart, machine: _m, seconds_total: _s, ...previous } = JSON.parse(
+      readFileSync(new URL("./results/crl.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    return { ...previous, cases_from_run: previousStart, epoch_seconds_celeb_shape: celebShapeEpochSeconds() };
+  }
   const result: Record<string, Record<string, unknown>> = {};
   const jobs: ReplicateJob[] = cases.flatMap((caseId) => modes.flatMap((mode) =>
     Array.from({ length: nSeeds }, (_, i) => ({ caseId, mode, seed: i + 1, ...(epochsOverride ? { epochs: epochsOverride } : {}) }))));
@@ -122,7 +102,7 @@ export default async function crlBench(): Promise<Record<string, unknown>> {
     }
     result[id] = entry;
   }
-  const celeb = env.PERSONAX_CRL_BENCH_CELEB === "0" ? null : await celebShapeEpochSeconds();
+  const celeb = env.PERSONAX_CRL_BENCH_CELEB === "0" ? null : celebShapeEpochSeconds();
   return {
     cases: result,
     epoch_seconds_celeb_shape: celeb,

@@ -409,6 +409,14 @@ static napi_value Threads(napi_env env, napi_callback_info info) {
   return make_int(env, openblas_get_num_threads());
 }
 
+/* The kernel set OpenBLAS chose (or was told by OPENBLAS_CORETYPE), e.g. "Haswell", "SkylakeX". */
+static napi_value BlasCore(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_string_utf8(env, openblas_get_corename(), NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sgemm", NULL, Sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -425,6 +433,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"biasMinusTarget", NULL, BiasMinusTarget, NULL, NULL, NULL, napi_enumerable, NULL},
       {"squaredSumColumns", NULL, SquaredSumColumns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, Threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"blasCore", NULL, BlasCore, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

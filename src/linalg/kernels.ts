@@ -47,4 +47,6 @@ export interface Kernels {
   squaredSumColumns(d: Float32Array, rows: number, cols: number, colSums: Float32Array | null): number;
   /** Threads the GEMMs use (OpenBLAS's count; 1 for the fallback). */
   threads(): number;
+  /** The kernel set OpenBLAS runs (e.g. "Haswell", "SkylakeX"; native.ts says how it is chosen); "portable" for the fallback. */
+  blasCore(): string;
 }

@@ -62,6 +62,8 @@ export interface Linalg {
   inverseSpd(a: Matrix): Matrix;
   /** Threads used by the GEMMs. */
   threads(): number;
+  /** The BLAS kernel set in use ("Haswell", "SkylakeX", …; "portable" for the fallback). */
+  blasCore(): string;
 }
 
 function checkFinite(what: string, data: Float64Array): void {
@@ -105,6 +107,7 @@ export function makeLinalg(name: BackendName, kernels: Kernels): Linalg {
     name,
     kernels,
     threads: () => kernels.threads(),
+    blasCore: () => kernels.blasCore(),
 
     gemm(a, b, options = {}) {
       const { m, n, k } = productShape("gemm", a, b, options);

@@ -24,4 +24,5 @@ export const fallbackKernels: Kernels = {
   biasMinusTarget,
   squaredSumColumns,
   threads: () => 1,
+  blasCore: () => "portable",
 };
