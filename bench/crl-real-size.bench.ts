@@ -64,7 +64,10 @@ export default async function crlRealSize(): Promise<Record<string, unknown>> {
     persons: n, embeddings: "3 face + 3 text, 1024-d", latents: "[10 face, 5 text] + 3 shared", config: "examples/celebpersona/crl.json",
     deadline_minutes: deadlineMinutes, cores: cpus().length,
     // OpenBLAS uses every core unless told otherwise; a run confined to one core sets OPENBLAS_NUM_THREADS=1.
-    blas_threads: process.env["OPENBLAS_NUM_THREADS"] ?? `default (${cpus().length})`, machine_load: load,
+    blas_threads: process.env["OPENBLAS_NUM_THREADS"] ?? `default (${cpus().length})`,
+    // OpenBLAS's kernel set: forced by OPENBLAS_CORETYPE (this machine's environment sets Haswell) or its own choice.
+    blas_core: process.env["OPENBLAS_CORETYPE"] ? `${process.env["OPENBLAS_CORETYPE"]} (OPENBLAS_CORETYPE)` : "OpenBLAS's choice for the CPU",
+    machine_load: load,
   };
   const summarize = (p: Phase) => ({ completed: p.exitCode === 0, exit: p.exitCode, wall_seconds: p.wallSeconds, cpu_seconds: p.cpuSeconds });
   const done = (reached: string) => ({ ...record, reached, notes: contentionNote(load) });
@@ -109,7 +112,7 @@ function pick(object: Record<string, unknown>, keys: string[]): Record<string, u
 function contentionNote(load: Record<string, number[]>): string {
   const worst = Math.max(...Object.values(load).map((l) => l[0]!));
   return worst > cpus().length * 1.5
-    ? `measured on a shared machine under heavy contention (1-minute load average up to ${worst.toFixed(1)} on ${cpus().length} cores; this benchmark ran niced): ` +
+    ? `measured on a shared machine under heavy contention (1-minute load average up to ${worst.toFixed(1)} on ${cpus().length} cores): ` +
       "wall times are pessimistic by a large factor; cpu_seconds do not depend on the load (cpu_seconds / cores ≈ idle wall time)"
     : "measured on an otherwise idle machine";
 }
