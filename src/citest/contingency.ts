@@ -9,6 +9,7 @@ import { ComputeError } from "../errors.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import { chiSquareUpperTail } from "../stats/distributions.ts";
 import { uniqueCodes } from "../stats/descriptive.ts";
+import { isIncreasing, SubsetRanks } from "../stats/subset-rank.ts";
 import { ColumnChecker, columnLabel, getColumn, pairLabel, type PrepareContext } from "./columns.ts";
 import { numberOption, optionSchema, type OptionValues } from "./options.ts";
 import type { CiQueryFn, CiResult, CiTest } from "./types.ts";
@@ -121,37 +122,15 @@ function prepareContingency(kind: "chisq" | "gsq", data: Matrix, rawOptions: Par
 }
 
 /**
- * Cache keys of conditioning sets over `p` columns: an increasing set's rank among all subsets (by size, then
- * the combinatorial number system), so a lookup builds no string; any other order (a different layering) or a
- * rank beyond 2^53 gets the joined string.
+ * Cache keys of conditioning sets over `p` columns: an increasing set's subset rank, so a lookup builds no
+ * string; any other order (a different layering) or a rank beyond 2^53 gets the joined string.
  */
 class SetKeys {
-  /** binomial[a · (p + 1) + b] = C(a, b). */
-  private readonly binomial: Float64Array;
-  /** sizeOffset[k] = subsets smaller than k; exact while below 2^53. */
-  private readonly sizeOffset: Float64Array;
-
-  constructor(private readonly p: number) {
-    const m = p + 1;
-    this.binomial = new Float64Array(m * m);
-    for (let a = 0; a <= p; a++) {
-      this.binomial[a * m] = 1;
-      for (let b = 1; b <= a; b++) this.binomial[a * m + b] = this.binomial[(a - 1) * m + b - 1]! + this.binomial[(a - 1) * m + b]!;
-    }
-    this.sizeOffset = new Float64Array(m + 1);
-    for (let k = 0; k <= p; k++) this.sizeOffset[k + 1] = this.sizeOffset[k]! + this.binomial[p * m + k]!;
-  }
+  private readonly ranks: SubsetRanks;
+  constructor(p: number) { this.ranks = new SubsetRanks(p); }
 
   key(zs: readonly number[]): number | string {
-    const k = zs.length;
-    if (this.sizeOffset[k + 1]! >= 2 ** 53) return zs.join(",");
-    const m = this.p + 1;
-    let rank = this.sizeOffset[k]!;
-    for (let i = 0; i < k; i++) {
-      if (i > 0 && !(zs[i - 1]! < zs[i]!)) return zs.join(",");
-      rank += this.binomial[zs[i]! * m + i + 1]!;
-    }
-    return rank;
+    return this.ranks.countUpTo(zs.length) < 2 ** 53 && isIncreasing(zs) ? this.ranks.rank(zs) : zs.join(",");
   }
 }
 

@@ -1,4 +1,5 @@
 import type { CiQueryFn } from "../../citest/types.ts";
+import { isIncreasing, SubsetRanks } from "../../stats/subset-rank.ts";
 
 /** One call PC made to the CI test, as PC passed it (x, y unsorted), with whether the cache answered. */
 export interface CiRecord {
@@ -17,9 +18,8 @@ export interface CiKey {
 }
 
 export function canonicalQuery(x: number, y: number, S: readonly number[]): CiKey {
-  let increasing = true; // PC's subsets usually are already: skip the Set and the sort
-  for (let i = 1; i < S.length; i++) if (!(S[i - 1]! < S[i]!)) { increasing = false; break; }
-  const set = increasing ? S.slice() : [...new Set(S)].sort((a, b) => a - b);
+  // PC's subsets usually are increasing already: then no Set and no sort.
+  const set = isIncreasing(S) ? S.slice() : [...new Set(S)].sort((a, b) => a - b);
   return x < y ? { x, y, S: set } : { x: y, y: x, S: set };
 }
 
@@ -36,43 +36,22 @@ export function ciKey(x: number, y: number, S: readonly number[]): string {
  * `ciKey` instead.
  */
 export class QueryKeys {
-  /** binomial[a * (n + 1) + b] = C(a, b). */
-  private readonly binomial: Float64Array;
-  /** sizeOffset[k] = number of subsets smaller than k. */
-  private readonly sizeOffset: Float64Array;
+  private readonly ranks: SubsetRanks;
+  /** Largest set size whose keys stay exact integers. */
   private readonly safeSize: number;
 
   constructor(readonly n: number) {
-    const m = n + 1;
-    this.binomial = new Float64Array(m * m);
-    for (let a = 0; a <= n; a++) {
-      this.binomial[a * m] = 1;
-      for (let b = 1; b <= a; b++) this.binomial[a * m + b] = this.binomial[(a - 1) * m + b - 1]! + this.binomial[(a - 1) * m + b]!;
-    }
-    this.sizeOffset = new Float64Array(m + 1);
+    this.ranks = new SubsetRanks(n);
     let safe = -1;
-    for (let k = 0; k <= n; k++) {
-      this.sizeOffset[k + 1] = this.sizeOffset[k]! + this.binomial[n * m + k]!;
-      if (this.sizeOffset[k + 1]! * n * n < 2 ** 52) safe = k;
-    }
+    for (let k = 0; k <= n; k++) if (this.ranks.countUpTo(k) * n * n < 2 ** 52) safe = k;
     this.safeSize = safe;
   }
 
   key(x: number, y: number, S: readonly number[]): number | string {
-    const k = S.length;
-    if (k > this.safeSize) return ciKey(x, y, S);
-    let sorted = true;
-    for (let i = 1; i < k; i++) if (!(S[i - 1]! < S[i]!)) { sorted = false; break; }
-    if (!sorted) return this.keyOfSet(x, y, canonicalQuery(x, y, S).S);
-    return this.keyOfSet(x, y, S);
-  }
-
-  private keyOfSet(x: number, y: number, S: readonly number[]): number {
-    const m = this.n + 1;
-    let rank = this.sizeOffset[S.length]!;
-    for (let i = 0; i < S.length; i++) rank += this.binomial[S[i]! * m + i + 1]!;
+    if (S.length > this.safeSize) return ciKey(x, y, S);
+    const set = isIncreasing(S) ? S : canonicalQuery(x, y, S).S;
     const pair = x < y ? x * this.n + y : y * this.n + x;
-    return rank * this.n * this.n + pair;
+    return this.ranks.rank(set) * this.n * this.n + pair;
   }
 }
 
