@@ -8,6 +8,18 @@
  * Effect size, in [0, 1]: for a column with few distinct values (binary attributes, categorical codes, trait
  * scores) the correlation ratio η = sqrt(between-group / total variance of the latent), which for a binary
  * column equals |point-biserial r|; otherwise |Spearman ρ|. The sign (Spearman) says the direction.
+ *
+ * Naming rule: a latent's name is its significant features by decreasing effect, at most one per trait
+ * family (final_<t> and the per-LLM <llm>_<t> count once), `nameFeatures` of them. The rule reads the
+ * latents as they are; it can only be as specific as the latents. When a training run has not separated them
+ * (several learned latents carrying one direction), every one of them gets the name of that direction. So the
+ * interpretation also measures the redundancy of the learned latents (latentRedundancy): the pairs that
+ * correlate at |r| >= 0.9 and the effective number of latents, and warns when there are such pairs. On the
+ * CelebPersona-size linked store (bench/crl-real-size.bench.ts) a run whose 15 modality latents had collapsed
+ * onto about one direction (mean |r| 0.87 between them; effective number of latents 1.7 of 18) named 2 of 6
+ * linked latents right, while the same rule on the true latents names 6 of 6; trained without the content term
+ * that caused the collapse (examples/celebpersona/crl.json, contentCoef 0: mean |r| 0.27, 6.3 of 18) it names
+ * 6 of 6.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -59,6 +71,23 @@ export interface LatentInterpretation {
   features: LatentFeature[];
   /** e.g. "face_z2: Big_Nose (+0.71)". */
   label: string;
+  /** Other learned latents correlated with this one at |r| >= LatentRedundancy.threshold (its name is not specific to it). */
+  redundantWith: string[];
+}
+
+/** How far the learned latents are separate directions (Pearson correlations between them, on the rows used). */
+export interface LatentRedundancy {
+  /** |r| at or above which two latents count as carrying one direction (REDUNDANT_R). */
+  threshold: number;
+  /**
+   * Participation ratio of the latents' correlation matrix C, (Σλ)² / Σλ² = L² / ‖C‖²_F: L when the L latents
+   * are uncorrelated, 1 when they all carry one direction.
+   */
+  effectiveLatents: number;
+  /** Mean |r| over the pairs of latents. */
+  meanAbsR: number;
+  /** Pairs with |r| >= threshold, strongest first. */
+  pairs: Array<{ a: string; b: string; absR: number }>;
 }
 
 export interface Interpretation {
@@ -68,6 +97,9 @@ export interface Interpretation {
   alpha: number;
   columns: string[];
   latents: LatentInterpretation[];
+  redundancy: LatentRedundancy;
+  /** What the reader should know before reading the names (e.g. redundant latents). */
+  warnings: string[];
   /** Every latent × column pair, with the primary test's p/q and the effect size. */
   pairs: Array<{ latent: string; column: string } & LatentFeature>;
   files: string[];
@@ -126,9 +158,15 @@ export async function interpretCrlRun(options: InterpretOptions): Promise<Interp
       if (named.length >= (options.nameFeatures ?? 2)) break;
     }
     const label = `${latent}: ${named.length ? named.map(describeFeature).join(", ") : "no significant feature"}`;
-    return { latent, group: groupOf(latent), features: named, label };
+    return { latent, group: groupOf(latent), features: named, label, redundantWith: [] };
   });
-  const result: Interpretation = { runDir: options.runDir, rows: keep.length, tests, alpha, columns, latents: interpretations, pairs, files: [] };
+  const redundancy = latentRedundancy(latentNames.map((name) => data.columns.get(name)!), latentNames);
+  for (const { a, b } of redundancy.pairs) {
+    interpretations[latentNames.indexOf(a)]!.redundantWith.push(b);
+    interpretations[latentNames.indexOf(b)]!.redundantWith.push(a);
+  }
+  const warnings = redundancy.pairs.length ? [redundancyWarning(redundancy, latentNames.length)] : [];
+  const result: Interpretation = { runDir: options.runDir, rows: keep.length, tests, alpha, columns, latents: interpretations, redundancy, warnings, pairs, files: [] };
   result.files = await writeInterpretation(options.runDir, result, latentNames);
   return result;
 }
@@ -156,6 +194,50 @@ function interpretableColumns(table: Table, rows: number[]): string[] {
 }
 
 const FEW_VALUES = 16;
+/** Two learned latents with |r| at or above this carry one direction (their names cannot tell them apart). */
+export const REDUNDANT_R = 0.9;
+
+/** Pearson correlations between the latents (columns of equal length, no NaN): the redundancy summary. */
+export function latentRedundancy(latents: Float64Array[], names: string[]): LatentRedundancy {
+  const L = latents.length;
+  const standardised = latents.map((x) => {
+    const n = x.length;
+    let mean = 0;
+    for (const v of x) mean += v;
+    mean /= n;
+    let ss = 0;
+    for (const v of x) ss += (v - mean) ** 2;
+    const sd = Math.sqrt(ss);
+    return Float64Array.from(x, (v) => (sd > 0 ? (v - mean) / sd : 0));
+  });
+  let frobenius = 0, sumAbs = 0;
+  const pairs: LatentRedundancy["pairs"] = [];
+  for (let i = 0; i < L; i++) {
+    frobenius += standardised[i]!.some((v) => v !== 0) ? 1 : 0;
+    for (let j = i + 1; j < L; j++) {
+      let r = 0;
+      const a = standardised[i]!, b = standardised[j]!;
+      for (let k = 0; k < a.length; k++) r += a[k]! * b[k]!;
+      frobenius += 2 * r * r;
+      sumAbs += Math.abs(r);
+      if (Math.abs(r) >= REDUNDANT_R) pairs.push({ a: names[i]!, b: names[j]!, absR: Math.abs(r) });
+    }
+  }
+  pairs.sort((p, q) => q.absR - p.absR);
+  return {
+    threshold: REDUNDANT_R,
+    effectiveLatents: frobenius > 0 ? (L * L) / frobenius : 0,
+    meanAbsR: L > 1 ? sumAbs / ((L * (L - 1)) / 2) : 0,
+    pairs,
+  };
+}
+
+function redundancyWarning(r: LatentRedundancy, L: number): string {
+  const involved = new Set(r.pairs.flatMap((p) => [p.a, p.b]));
+  return `${involved.size} of ${L} learned latents carry overlapping directions (${r.pairs.length} pairs at |r| >= ${r.threshold}, ` +
+    `e.g. ${r.pairs[0]!.a} ~ ${r.pairs[0]!.b} at ${r.pairs[0]!.absR.toFixed(2)}; effective number of latents ${r.effectiveLatents.toFixed(1)} of ${L}): ` +
+    "their names describe that shared direction, not separate latents; the run has not separated them (train longer or retune the model)";
+}
 
 /** η for columns with at most FEW_VALUES distinct values, else |Spearman ρ|; pairs with a NaN dropped. */
 export function effectSize(latent: Float64Array, column: Float64Array): { effect: number; kind: "eta" | "spearman"; sign: number } {

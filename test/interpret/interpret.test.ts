@@ -12,7 +12,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeLinkedStore, type LatentLink } from "../../src/synth/linked-latents.ts";
-import { effectSize, featureFamily, interpretCrlRun, scoreInterpretation } from "../../src/crl/interpret.ts";
+import { effectSize, featureFamily, interpretCrlRun, latentRedundancy, REDUNDANT_R, scoreInterpretation } from "../../src/crl/interpret.ts";
 import { evaluateCrlRun } from "../../src/crl/evaluate.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { recordingIo } from "../../src/cli/io.ts";
@@ -33,7 +33,7 @@ let dir: string, store: { store: string; truthFile: string; latentsFile: string 
  * Writes a run folder (latents.csv + run.json) whose learned latent j is f(true latent perm[j]):
  * a random sign, a monotone distortion and noise with the given sd, rows shuffled if `shuffle`.
  */
-function fakeRun(out: string, noiseSd: number, shuffle = false): void {
+function fakeRun(out: string, noiseSd: number, shuffle = false, collapse = 0): void {
   mkdirSync(out, { recursive: true });
   const lines = readFileSync(store.latentsFile, "utf8").trim().split("\n");
   const header = lines[0]!.split(",");
@@ -47,9 +47,12 @@ function fakeRun(out: string, noiseSd: number, shuffle = false): void {
   const csv = [["id", "split", ...LEARNED].join(",")];
   rows.forEach((r, i) => {
     const source = rows[order[i]!]!;
+    // collapse > 0: every modality latent also carries one common direction (the first face latent), with
+    // weight `collapse`, as a run that has not separated its latents (bench crl-real-size before the fix).
+    const common = Number(source[2]);
     const values = perm.map((t, j) => {
       const z = Number(source[t + 1]);
-      return String(Math.tanh(0.7 * signs[j]! * z) + noiseSd * rng.normal());
+      return String(Math.tanh(0.7 * signs[j]! * z) + (j > 0 ? collapse * common : 0) + noiseSd * rng.normal());
     });
     csv.push([r[0], i % 10 === 0 ? "eval" : "train", ...values].join(","));
   });
@@ -103,6 +106,45 @@ test("crl interpret names the linked column for >= 90 % of the linked latents, a
   assert.match(dot, /"face_z3: Big_Nose \([+−]0\.\d\d\)/);
   assert.match(dot, /cluster_1 \{ label="text"/);
   assert.match(readFileSync(join(run, "interpret-learned.svg"), "utf8"), /<svg/);
+  // Separate latents: no redundancy warning.
+  assert.deepEqual(out.warnings, []);
+  assert.deepEqual(out.redundancy.pairs, []);
+  assert.ok(out.redundancy.effectiveLatents > 3, String(out.redundancy.effectiveLatents)); // the true latents of a DAG are correlated too
+});
+
+test("latentRedundancy: the participation ratio is L for uncorrelated latents and 1 for one direction; pairs at |r| >= 0.9", () => {
+  const rng = new Rng(3);
+  const n = 4000;
+  const a = Float64Array.from({ length: n }, () => rng.normal());
+  const b = Float64Array.from({ length: n }, () => rng.normal());
+  const c = Float64Array.from({ length: n }, () => rng.normal());
+  const separate = latentRedundancy([a, b, c], ["a", "b", "c"]);
+  assert.ok(Math.abs(separate.effectiveLatents - 3) < 0.05, String(separate.effectiveLatents));
+  assert.deepEqual(separate.pairs, []);
+  assert.ok(separate.meanAbsR < 0.05);
+  const same = latentRedundancy([a, Float64Array.from(a, (v) => -2 * v + 1), Float64Array.from(a, (v) => 3 * v)], ["a", "b", "c"]);
+  assert.ok(Math.abs(same.effectiveLatents - 1) < 1e-9);
+  assert.equal(same.pairs.length, 3);
+  assert.ok(Math.abs(same.meanAbsR - 1) < 1e-12);
+  // one near-copy: exactly that pair, above the threshold
+  const mixed = latentRedundancy([a, b, Float64Array.from(a, (v, i) => v + 0.2 * c[i]!)], ["a", "b", "c"]);
+  assert.deepEqual(mixed.pairs.map((p) => [p.a, p.b]), [["a", "c"]]);
+  assert.ok(mixed.pairs[0]!.absR >= REDUNDANT_R);
+});
+
+test("crl interpret warns when the learned latents carry one direction (a run that did not separate them), and its names then miss", async () => {
+  const run = join(dir, "collapsed");
+  fakeRun(run, 0.15, false, 3);
+  const io = recordingIo();
+  const code = await runCli(["crl", "interpret", "--run", run, "--store", store.store, "--links", store.truthFile, "--truth", store.latentsFile, "--json"], io);
+  assert.equal(code, 0, io.stderr.join("\n"));
+  const out = JSON.parse(io.stdout.join("\n"));
+  assert.equal(out.warnings.length, 1);
+  assert.match(io.stderr.join("\n"), /warning: 5 of 6 learned latents carry overlapping directions/);
+  assert.ok(out.redundancy.effectiveLatents < 2, String(out.redundancy.effectiveLatents));
+  assert.deepEqual(out.latents.find((l: { latent: string }) => l.latent === "S1").redundantWith, []);
+  assert.equal(out.latents.find((l: { latent: string }) => l.latent === "face_z2").redundantWith.length, 4);
+  assert.ok(out.score.fraction < 0.9, JSON.stringify(out.score.details));
 });
 
 test("the score can fail: latents unrelated to the persons (rows shuffled) name no linked column", async () => {

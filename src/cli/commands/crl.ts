@@ -171,6 +171,7 @@ export const crlCommand = (io: CliIo) => {
         columns: opts.columns ? splitList(opts.columns) : undefined, onProgress: bar.callback,
       });
       bar.finish();
+      for (const w of result.warnings) io.err(`personax crl interpret: warning: ${w}`);
       const score = opts.links && opts.truth ? await scoreRunInterpretation(result, opts.truth, opts.links) : undefined;
       if (opts.json) io.out(JSON.stringify({ ...result, pairs: undefined, score }, null, 2));
       else {
