@@ -100,7 +100,7 @@ export default async function crlRealSize(): Promise<Record<string, unknown>> {
   load["end"] = loadavg();
   record["interpret"] = {
     ...summarize(interpret),
-    ...(interpret.exitCode === 0 ? pick(JSON.parse(interpret.stdout), ["score", "latents", "rows", "tests"]) : { stderr_tail: interpret.stderrTail.slice(-600) }),
+    ...(interpret.exitCode === 0 ? pick(JSON.parse(interpret.stdout), ["score", "redundancy", "warnings", "latents", "rows", "tests"]) : { stderr_tail: interpret.stderrTail.slice(-600) }),
   };
   return done(interpret.exitCode === 0 ? "all phases" : "crl interpret (not finished before the deadline)");
 }
