@@ -93,3 +93,34 @@ for (const kind of ["chisq", "gsq"] as const) {
     assert.ok(checked >= 300);
   });
 }
+
+for (const kind of ["chisq", "gsq"] as const) {
+  test(`${kind}: row codes wider than 16 bits (pairs of many-category columns; more than 65,536 rows) give the bits of the definition`, () => {
+    const rng = new Rng(11);
+    // x · ky + y beyond 65,535: a 400-category column against a 300-category one, unconditional and given small sets.
+    const wide = [
+      Float64Array.from({ length: 3000 }, () => Math.floor(rng.uniform() * 400)),
+      Float64Array.from({ length: 3000 }, () => Math.floor(rng.uniform() * 300)),
+      ...dataset(rng, 3000, [2, 3]),
+    ];
+    const wideQuery = getCiTest(kind).prepare(fromColumns(wide), {});
+    for (const [x, y, S] of [[0, 1, []], [0, 1, [2]], [1, 0, [2, 3]], [0, 2, [3]], [0, 1, [3]]] as const) {
+      const got = wideQuery(x, y, [...S]);
+      const want = reference(kind, wide, x, y, [...S]);
+      if (S.length === 0) {
+        assert.equal(got.dof, want.dof);
+        assert.ok(Math.abs(got.statistic! - want.statistic!) <= 1e-12 * want.statistic!, `${x},${y}|${S}`); // sparse unconditional sum
+        continue;
+      }
+      assert.deepEqual([got.dof, got.statistic, got.pValue], [want.dof, want.statistic, want.pValue], `${x},${y}|${S}`);
+    }
+    // Beyond 65,536 rows the row codes are 32-bit; the same paths must give the same bits.
+    const long = dataset(rng, 70_000, [3, 2, 4, 2, 3]);
+    const longQuery = getCiTest(kind).prepare(fromColumns(long), {});
+    for (const [x, y, S] of [[0, 1, []], [0, 1, [2]], [4, 0, [1, 2, 3]], [2, 3, [0, 1, 4]], [4, 0, [1, 2, 3]]] as const) {
+      const got = longQuery(x, y, [...S]);
+      const want = reference(kind, long, x, y, [...S]);
+      assert.deepEqual([got.dof, got.statistic, got.pValue], [want.dof, want.statistic, want.pValue], `${x},${y}|${S}`);
+    }
+  });
+}
