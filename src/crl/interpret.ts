@@ -28,6 +28,8 @@ import { csvLine } from "../dataset/csv.ts";
 import { readTable, type Table } from "../dataset/read-table.ts";
 import type { NumericTable } from "../citest/table.ts";
 import { runLevel1, type Level1Cell } from "../citest/level1.ts";
+import { correlationMatrix } from "../citest/fisherz.ts";
+import { fromColumns } from "../linalg/matrix.ts";
 import { latentGraphDot } from "../report/latent-graph.ts";
 import { renderDot } from "../report/graphviz.ts";
 import { graphAdjacency } from "./run-config.ts";
@@ -200,27 +202,18 @@ export const REDUNDANT_R = 0.9;
 /** Pearson correlations between the latents (columns of equal length, no NaN): the redundancy summary. */
 export function latentRedundancy(latents: Float64Array[], names: string[]): LatentRedundancy {
   const L = latents.length;
-  const standardised = latents.map((x) => {
-    const n = x.length;
-    let mean = 0;
-    for (const v of x) mean += v;
-    mean /= n;
-    let ss = 0;
-    for (const v of x) ss += (v - mean) ** 2;
-    const sd = Math.sqrt(ss);
-    return Float64Array.from(x, (v) => (sd > 0 ? (v - mean) / sd : 0));
-  });
+  // A constant (dead) latent has no correlation with anything, itself included: its NaNs count as 0.
+  const corr = correlationMatrix(fromColumns(latents));
+  const r = (i: number, j: number) => (Number.isNaN(corr[i * L + j]!) ? 0 : corr[i * L + j]!);
   let frobenius = 0, sumAbs = 0;
   const pairs: LatentRedundancy["pairs"] = [];
   for (let i = 0; i < L; i++) {
-    frobenius += standardised[i]!.some((v) => v !== 0) ? 1 : 0;
+    frobenius += r(i, i) ** 2;
     for (let j = i + 1; j < L; j++) {
-      let r = 0;
-      const a = standardised[i]!, b = standardised[j]!;
-      for (let k = 0; k < a.length; k++) r += a[k]! * b[k]!;
-      frobenius += 2 * r * r;
-      sumAbs += Math.abs(r);
-      if (Math.abs(r) >= REDUNDANT_R) pairs.push({ a: names[i]!, b: names[j]!, absR: Math.abs(r) });
+      const rij = r(i, j);
+      frobenius += 2 * rij * rij;
+      sumAbs += Math.abs(rij);
+      if (Math.abs(rij) >= REDUNDANT_R) pairs.push({ a: names[i]!, b: names[j]!, absR: Math.abs(rij) });
     }
   }
   pairs.sort((p, q) => q.absR - p.absR);
